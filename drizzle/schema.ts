@@ -1,0 +1,244 @@
+/**
+ * The one description of ia_agent's tables. `npm run db:generate` turns changes here into SQL
+ * migrations under drizzle/migrations; every index below serves a query the code makes (named beside it).
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+/** A linked WhatsApp number held by the socket-host; the lease makes sure one socket owns it. */
+export const waSessions = pgTable('wa_sessions', {
+  id: text('id').primaryKey(),
+  phone: text('phone'),
+  status: text('status').notNull().default('not_linked'),
+  statusReason: text('status_reason'),
+  leaseOwner: text('lease_owner'),
+  leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
+  updatedAt: updatedAt(),
+});
+
+/** Baileys creds, one row per session (BufferJSON text). */
+export const waAuthCreds = pgTable('wa_auth_creds', {
+  sessionId: text('session_id').primaryKey(),
+  creds: text('creds').notNull(),
+  updatedAt: updatedAt(),
+});
+
+/** Every Signal key type Baileys stores (pre-key, session, lid-mapping, device-list, tctoken, …). */
+export const waAuthKeys = pgTable(
+  'wa_auth_keys',
+  {
+    sessionId: text('session_id').notNull(),
+    type: text('type').notNull(),
+    id: text('id').notNull(),
+    value: text('value').notNull(),
+  },
+  // keys.get(type, ids) and clear(session) both use this primary key's prefix.
+  (t) => [primaryKey({ columns: [t.sessionId, t.type, t.id] })],
+);
+
+/** Messages the socket-host sent, so Baileys' getMessage can serve a recipient's retry request. */
+export const waSentMessages = pgTable(
+  'wa_sent_messages',
+  {
+    sessionId: text('session_id').notNull(),
+    waMessageId: text('wa_message_id').notNull(),
+    remoteJid: text('remote_jid').notNull(),
+    /** 'sending' until WhatsApp accepted it; a retried /send of a 'sending' row re-sends the same id. */
+    state: text('state').notNull().default('sending'),
+    message: text('message'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.waMessageId] })],
+);
+
+/** Events not yet accepted by the queue; drained oldest first after restarts and queue outages. */
+export const waOutbox = pgTable(
+  'wa_outbox',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    sessionId: text('session_id').notNull(),
+    eventId: text('event_id').notNull(),
+    payload: text('payload').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('wa_outbox_event_id').on(t.eventId)],
+);
+
+/** One conversation per (linked number, customer), keyed on the customer's LID when WhatsApp gives one. */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sessionId: text('session_id').notNull(),
+    contactJid: text('contact_jid').notNull(),
+    phone: text('phone'),
+    name: text('name'),
+    pausedUntil: timestamp('paused_until', { withTimezone: true }),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // inbound upsert by (session, customer)
+    uniqueIndex('conversations_session_contact').on(t.sessionId, t.contactJid),
+    // GET /v1/conversations: newest first, cursor on (last_message_at, id)
+    index('conversations_recent').on(t.lastMessageAt.desc(), t.id.desc()),
+    // POST /v1/messages to a phone number
+    index('conversations_phone').on(t.phone),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    sessionId: text('session_id').notNull(),
+    waMessageId: text('wa_message_id').notNull(),
+    direction: text('direction', { enum: ['in', 'out'] }).notNull(),
+    author: text('author', { enum: ['customer', 'agent', 'human', 'api'] }).notNull(),
+    text: text('text').notNull(),
+    status: text('status').notNull(),
+    error: text('error'),
+    /** For agent replies: the last inbound message this reply answers (one reply per trigger). */
+    replyTo: uuid('reply_to'),
+    inputTokens: integer('input_tokens'),
+    outputTokens: integer('output_tokens'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // idempotent store of every WhatsApp message, however often it is redelivered
+    uniqueIndex('messages_wa_id').on(t.sessionId, t.waMessageId),
+    // conversation history (model context) and GET /v1/conversations/{id}/messages
+    index('messages_conversation_recent').on(t.conversationId, t.createdAt.desc(), t.id.desc()),
+    // exactly one agent reply per triggering inbound message
+    uniqueIndex('messages_reply_to').on(t.replyTo).where(sql`${t.replyTo} is not null`),
+  ],
+);
+
+export type KeywordRule = { match: 'contains' | 'equals' | 'starts_with' | 'regex'; pattern: string; reply: string };
+
+/** The agent's behaviour; a single row with id 'default'. */
+export const agentSettings = pgTable('agent_settings', {
+  id: text('id').primaryKey(),
+  instructions: text('instructions').notNull(),
+  model: text('model'),
+  temperature: integer('temperature_pct'),
+  maxOutputTokens: integer('max_output_tokens').notNull().default(400),
+  historyLimit: integer('history_limit').notNull().default(20),
+  rules: jsonb('rules').$type<KeywordRule[]>().notNull().default([]),
+  fallbackText: text('fallback_text').notNull(),
+  burstWindowMs: integer('burst_window_ms').notNull().default(2500),
+  humanPauseMinutes: integer('human_pause_minutes').notNull().default(30),
+  replyToGroups: boolean('reply_to_groups').notNull().default(false),
+  updatedAt: updatedAt(),
+});
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** The first characters of the key, shown in listings so a person can tell keys apart. */
+    prefix: text('prefix').notNull(),
+    hash: text('hash').notNull(),
+    scopes: text('scopes').array().notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  // every authenticated request looks its key up by hash
+  (t) => [uniqueIndex('api_keys_hash').on(t.hash)],
+);
+
+/** Idempotency-Key replays on POST /v1/messages: same key, same answer. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    apiKeyId: uuid('api_key_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: integer('status').notNull(),
+    response: jsonb('response').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.key] })],
+);
+
+export const webhookSubscriptions = pgTable('webhook_subscriptions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  url: text('url').notNull(),
+  events: text('events').array().notNull(),
+  /** Needed in clear to sign deliveries (Standard Webhooks, whsec_…); never returned after creation. */
+  secret: text('secret').notNull(),
+  createdAt: createdAt(),
+  deletedAt: timestamp('deleted_at', { withTimezone: true }),
+});
+
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    subscriptionId: uuid('subscription_id')
+      .notNull()
+      .references(() => webhookSubscriptions.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  },
+  // a subscription's recent deliveries
+  (t) => [index('webhook_deliveries_subscription').on(t.subscriptionId, t.createdAt.desc())],
+);
+
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('webhook_attempts_delivery').on(t.deliveryId, t.attempt)],
+);
+
+/** Daily usage counters (messages, model tokens, queue messages, Redis commands…). */
+export const usageDaily = pgTable(
+  'usage_daily',
+  {
+    day: date('day').notNull(),
+    metric: text('metric').notNull(),
+    value: bigint('value', { mode: 'number' }).notNull().default(0),
+  },
+  // upsert per (day, metric); GET /v1/usage reads a day range
+  (t) => [primaryKey({ columns: [t.day, t.metric] })],
+);

@@ -1,0 +1,45 @@
+import { Hono } from 'hono';
+import { env } from 'hono/adapter';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { loadFunctionsConfig } from '../shared/config/functions-config.ts';
+import { ApiError, renderError } from './errors.ts';
+import { health } from './health/route.ts';
+import type { HonoEnv } from './hono-env.ts';
+import { createServices, type Services } from './services.ts';
+
+export type AppOptions = {
+  /** Given by the local stack and the tests; on Workers and Vercel they are built from the environment. */
+  services?: Services;
+};
+
+/** The one functions app: the same object runs on Workers, Vercel and @hono/node-server. */
+export function newApp(options: AppOptions = {}) {
+  const app = new Hono<HonoEnv>();
+  let built: Services | undefined = options.services;
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    // Built on the first request: Workers only expose their bindings inside a request.
+    built ??= createServices(loadFunctionsConfig(env(c) as Record<string, unknown>));
+    c.set('services', built);
+    c.set('log', built.log);
+    await next();
+  });
+  app.use(secureHeaders());
+  app.use(
+    bodyLimit({
+      maxSize: 256 * 1024,
+      onError: () => {
+        throw new ApiError('PAYLOAD_TOO_LARGE', 'The request body is larger than 256 KiB.');
+      },
+    }),
+  );
+
+  app.route('/api/health', health);
+
+  app.notFound((c) => renderError(new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`), c));
+  app.onError((err, c) => renderError(err, c));
+  return app;
+}

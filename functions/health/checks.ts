@@ -1,0 +1,54 @@
+import { sql } from 'drizzle-orm';
+import type { Services } from '../services.ts';
+
+export type Check = { ok: boolean; latencyMs: number; error?: string } & Record<string, unknown>;
+export type WhatsAppSession = { id: string; status: string; phone?: string | null; reason?: string | null };
+
+const TIMEOUT_MS = 4000;
+
+/** Runs one probe with a deadline and measures it; a failure becomes a sentence, never a stack. */
+async function probe(run: () => Promise<Record<string, unknown> | void>): Promise<Check> {
+  const started = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+    });
+    const extra = await Promise.race([run(), deadline]);
+    return { ok: true, latencyMs: elapsed(started), ...(extra ?? {}) };
+  } catch (err) {
+    return { ok: false, latencyMs: elapsed(started), error: describe(err) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const elapsed = (since: number) => Math.round((performance.now() - since) * 10) / 10;
+const describe = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 200);
+
+/** Every component the functions depend on, probed in parallel. */
+export async function runChecks(s: Services) {
+  const [database, redis, queue, socketHost] = await Promise.all([
+    probe(async () => {
+      await s.db.execute(sql`select 1`);
+    }),
+    probe(async () => {
+      await s.redis.ping();
+    }),
+    probe(async () => {
+      await s.qstash.dlq.listMessages({ count: 1 });
+    }),
+    checkSocketHost(s),
+  ]);
+  return { database, redis, queue, socketHost };
+}
+
+/** The socket-host process and the link state of each number it holds. */
+export function checkSocketHost(s: Services): Promise<Check> {
+  return probe(async () => {
+    const res = await fetch(new URL('/health', s.config.SOCKET_HOST_URL), { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    if (!res.ok) throw new Error(`socket-host answered ${res.status}`);
+    const body = (await res.json()) as { sessions?: WhatsAppSession[] };
+    return { sessions: body.sessions ?? [] };
+  });
+}

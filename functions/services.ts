@@ -1,0 +1,36 @@
+import { Client, Receiver } from '@upstash/qstash';
+import { Redis } from '@upstash/redis';
+import pino, { type Logger } from 'pino';
+import { createDb, type Db } from '../shared/db.ts';
+import type { FunctionsConfig } from '../shared/config/functions-config.ts';
+
+/** Everything a request or a hook needs, built once per isolate (Workers) or process (Node). */
+export type Services = {
+  config: FunctionsConfig;
+  db: Db;
+  redis: Redis;
+  qstash: Client;
+  receiver: Receiver;
+  log: Logger;
+};
+
+export function createServices(config: FunctionsConfig, log?: Logger): Services {
+  return {
+    config,
+    db: createDb(config.DATABASE_URL, config.DATABASE_HTTP_URL),
+    redis: new Redis({
+      url: config.UPSTASH_REDIS_REST_URL,
+      token: config.UPSTASH_REDIS_REST_TOKEN,
+      enableTelemetry: false,
+      // Two quick retries: a hook that fails is retried by QStash anyway, and health must answer fast.
+      retry: { retries: 2, backoff: (n) => 50 * 2 ** n },
+    }),
+    qstash: new Client({ baseUrl: config.QSTASH_URL, token: config.QSTASH_TOKEN, enableTelemetry: false }),
+    // Keys passed explicitly: on Workers the Receiver cannot fall back to process.env.
+    receiver: new Receiver({
+      currentSigningKey: config.QSTASH_CURRENT_SIGNING_KEY,
+      nextSigningKey: config.QSTASH_NEXT_SIGNING_KEY,
+    }),
+    log: log ?? pino({ level: config.LOG_LEVEL, base: { side: 'functions' } }),
+  };
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { pick } from './fields.ts';
+import { httpUrl, parseEnv } from './parse-env.ts';
+
+const names = [
+  'DATABASE_URL',
+  'DATABASE_HTTP_URL',
+  'UPSTASH_REDIS_REST_URL',
+  'UPSTASH_REDIS_REST_TOKEN',
+  'QSTASH_URL',
+  'QSTASH_TOKEN',
+  'QSTASH_CURRENT_SIGNING_KEY',
+  'QSTASH_NEXT_SIGNING_KEY',
+  'PUBLIC_URL',
+  'SOCKET_HOST_URL',
+  'API_KEY',
+  'LOG_LEVEL',
+] as const;
+
+const extra = {
+  AI_BASE_URL: httpUrl.optional(),
+  AI_API_KEY: z.string().optional(),
+  AI_MODEL: z.string().optional(),
+  /** Comma-separated origins allowed to call /v1 from a browser; none by default. */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
+};
+
+const schemas = { local: pick('local', names, extra), cloud: pick('cloud', names, extra) };
+
+export type FunctionsConfig = z.output<(typeof schemas)['local']> | z.output<(typeof schemas)['cloud']>;
+
+/** Validates the functions' environment (process.env on Node and Vercel, bindings on Workers). */
+export function loadFunctionsConfig(env: Record<string, unknown>): FunctionsConfig {
+  return parseEnv(schemas, env);
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { pick } from './fields.ts';
+import { parseEnv, port } from './parse-env.ts';
+
+const names = [
+  'DATABASE_URL',
+  'DATABASE_HTTP_URL',
+  'QSTASH_URL',
+  'QSTASH_TOKEN',
+  'QSTASH_CURRENT_SIGNING_KEY',
+  'QSTASH_NEXT_SIGNING_KEY',
+  'PUBLIC_URL',
+  'LOG_LEVEL',
+] as const;
+
+const extra = {
+  /** Railway and most hosts set PORT; locally SOCKET_HOST_PORT keeps it apart from the functions' PORT. */
+  SOCKET_HOST_PORT: port.optional(),
+  PORT: port.optional(),
+  /** The linked numbers this host holds, comma-separated session ids. */
+  WA_SESSIONS: z
+    .string()
+    .regex(/^[a-z0-9_-]+(,[a-z0-9_-]+)*$/i, 'must be comma-separated session ids (letters, digits, - and _)')
+    .default('default')
+    .transform((v) => v.split(',')),
+};
+
+const schemas = { local: pick('local', names, extra), cloud: pick('cloud', names, extra) };
+
+export type SocketHostConfig = (z.output<(typeof schemas)['local']> | z.output<(typeof schemas)['cloud']>) & {
+  listenPort: number;
+};
+
+/** Validates the socket-host's environment at start. */
+export function loadSocketHostConfig(env: Record<string, unknown>): SocketHostConfig {
+  const config = parseEnv(schemas, env);
+  const listenPort = config.SOCKET_HOST_PORT ?? (config.MODE === 'cloud' ? config.PORT : undefined) ?? 8788;
+  return { ...config, listenPort };
+}
