@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { HonoEnv } from '../hono-env.ts';
-import { checkSocketHost, runChecks, type WhatsAppSession } from './checks.ts';
+import { checkSocketHost, runChecks, type Check, type WhatsAppSession } from './checks.ts';
 
 /** Health per CONTRACT.md: no key, no secrets; 503 names the failing component. */
 export const health = new Hono<HonoEnv>();
@@ -26,6 +26,6 @@ health.get('/whatsapp', async (c) => {
   return c.json({ status: down.length ? 'down' : 'ok', sessions }, down.length ? 503 : 200);
 });
 
-function sessionsOf(check: { sessions?: unknown }): WhatsAppSession[] {
+function sessionsOf(check: Check): WhatsAppSession[] {
   return Array.isArray(check.sessions) ? (check.sessions as WhatsAppSession[]) : [];
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LOCAL_DEFAULTS } from './local-defaults.ts';
 import { httpUrl, postgresUrl } from './parse-env.ts';
-import { QSTASH_DEV_CREDENTIALS } from '../../local/qstash/dev-credentials.ts';
+import { QSTASH_DEV_CREDENTIALS } from './qstash-dev-credentials.ts';
 
 const devKeys: string[] = [QSTASH_DEV_CREDENTIALS.currentSigningKey, QSTASH_DEV_CREDENTIALS.nextSigningKey];
 const notDevKey = z

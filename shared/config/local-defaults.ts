@@ -1,4 +1,4 @@
-import { QSTASH_DEV_CREDENTIALS } from '../../local/qstash/dev-credentials.ts';
+import { QSTASH_DEV_CREDENTIALS } from './qstash-dev-credentials.ts';
 
 /** Where `npm run dev` serves its stand-ins for QStash, Upstash Redis and Neon's HTTP endpoint. */
 export const LOCAL_SERVICES_PORT = 8789;

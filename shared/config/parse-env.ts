@@ -23,7 +23,9 @@ export function parseEnv<L extends z.ZodType, C extends z.ZodType>(
   const cleaned = Object.fromEntries(
     Object.entries(raw).filter(([, v]) => typeof v === 'string' && v.trim() !== ''),
   ) as Record<string, string>;
-  const mode = cleaned.MODE ?? 'local';
+  // Hosted platforms default to cloud so that a forgotten MODE never runs production on local defaults.
+  const hosted = Boolean(cleaned.VERCEL || cleaned.RAILWAY_ENVIRONMENT || cleaned.CF_PAGES);
+  const mode = cleaned.MODE ?? (hosted ? 'cloud' : 'local');
   if (mode !== 'local' && mode !== 'cloud') {
     throw new ConfigError([`MODE must be "local" or "cloud", not "${mode}"`]);
   }
