@@ -34,6 +34,7 @@ export type SocketHostConfig = (z.output<(typeof schemas)['local']> | z.output<(
 /** Validates the socket-host's environment at start. */
 export function loadSocketHostConfig(env: Record<string, unknown>): SocketHostConfig {
   const config = parseEnv(schemas, env);
-  const listenPort = config.SOCKET_HOST_PORT ?? (config.MODE === 'cloud' ? config.PORT : undefined) ?? 8788;
+  // In the cloud the host's PORT wins; locally PORT belongs to the functions.
+  const listenPort = (config.MODE === 'cloud' ? config.PORT : undefined) ?? config.SOCKET_HOST_PORT ?? 8788;
   return { ...config, listenPort };
 }
