@@ -122,6 +122,8 @@ export const messages = pgTable(
     error: text('error'),
     /** For agent replies: the last inbound message this reply answers (one reply per trigger). */
     replyTo: uuid('reply_to'),
+    /** A long reply is sent as several messages: part 0, 1, 2… of the same reply. */
+    part: integer('part').notNull().default(0),
     inputTokens: integer('input_tokens'),
     outputTokens: integer('output_tokens'),
     createdAt: createdAt(),
@@ -132,8 +134,8 @@ export const messages = pgTable(
     uniqueIndex('messages_wa_id').on(t.sessionId, t.waMessageId),
     // conversation history (model context) and GET /v1/conversations/{id}/messages
     index('messages_conversation_recent').on(t.conversationId, t.createdAt.desc(), t.id.desc()),
-    // exactly one agent reply per triggering inbound message
-    uniqueIndex('messages_reply_to').on(t.replyTo).where(sql`${t.replyTo} is not null`),
+    // exactly one agent reply (of one or more parts) per triggering inbound message
+    uniqueIndex('messages_reply_to').on(t.replyTo, t.part).where(sql`${t.replyTo} is not null`),
   ],
 );
 

@@ -56,6 +56,7 @@ CREATE TABLE "messages" (
 	"status" text NOT NULL,
 	"error" text,
 	"reply_to" uuid,
+	"part" integer DEFAULT 0 NOT NULL,
 	"input_tokens" integer,
 	"output_tokens" integer,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -153,7 +154,7 @@ CREATE INDEX "conversations_recent" ON "conversations" USING btree ("last_messag
 CREATE INDEX "conversations_phone" ON "conversations" USING btree ("phone");--> statement-breakpoint
 CREATE UNIQUE INDEX "messages_wa_id" ON "messages" USING btree ("session_id","wa_message_id");--> statement-breakpoint
 CREATE INDEX "messages_conversation_recent" ON "messages" USING btree ("conversation_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
-CREATE UNIQUE INDEX "messages_reply_to" ON "messages" USING btree ("reply_to") WHERE "messages"."reply_to" is not null;--> statement-breakpoint
+CREATE UNIQUE INDEX "messages_reply_to" ON "messages" USING btree ("reply_to","part") WHERE "messages"."reply_to" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "wa_outbox_event_id" ON "wa_outbox" USING btree ("event_id");--> statement-breakpoint
 CREATE INDEX "webhook_attempts_delivery" ON "webhook_attempts" USING btree ("delivery_id","attempt");--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_subscription" ON "webhook_deliveries" USING btree ("subscription_id","created_at" DESC NULLS LAST);

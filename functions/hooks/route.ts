@@ -1,0 +1,76 @@
+import { Hono, type Context } from 'hono';
+import type { z } from 'zod';
+import { waEvent, type WaEvent } from '../../shared/contracts/wa-event.ts';
+import { runDeliveryJob, type DeliveryJob } from '../outbound/deliver.ts';
+import { handleInbound } from '../pipeline/inbound.ts';
+import { handleStatus } from '../pipeline/status.ts';
+import { handleTeamMessage } from '../pipeline/team-message.ts';
+import type { Services } from '../services.ts';
+import type { HonoEnv } from '../hono-env.ts';
+import { deliveryJob } from './delivery-job.ts';
+import { verifyQStash } from './verify-qstash.ts';
+
+type HookEnv = HonoEnv & { Variables: { rawBody: string } };
+
+/** QStash-triggered handlers. 2xx only once effects are durable; 5xx to be retried; 489 never. */
+export const hooks = new Hono<HookEnv>();
+hooks.use(verifyQStash);
+
+hooks.post('/whatsapp', async (c) => {
+  const event = decode(c, waEvent);
+  if (event instanceof Response) return event;
+  const outcome = await dispatch(c.get('services'), event);
+  c.get('log').debug({ id: event.id, type: event.type, outcome }, 'whatsapp event');
+  // Another delivery of this message is composing its reply right now: come back later.
+  if (outcome === 'busy') return c.json({ outcome }, 503, { 'Retry-After': '15' });
+  return c.json({ outcome });
+});
+
+hooks.post('/deliver', async (c) => {
+  const job = decode(c, deliveryJob);
+  if (job instanceof Response) return job;
+  const outcome = await runDeliveryJob(c.get('services'), job as DeliveryJob);
+  if (outcome === 'retry') return c.json({ outcome }, 503);
+  return c.json({ outcome });
+});
+
+async function dispatch(s: Services, event: WaEvent): Promise<string> {
+  switch (event.type) {
+    case 'message.received':
+      return await handleInbound(s, event);
+    case 'message.from_team':
+      return await handleTeamMessage(s, event);
+    case 'message.status':
+      return await handleStatus(s, event);
+    case 'session.status':
+      return 'recorded';
+  }
+}
+
+/**
+ * A body that can never be processed is answered 489 with Upstash-NonRetryable-Error, so QStash moves
+ * it to the dead-letter list at once instead of retrying it, and it stays visible there.
+ */
+function decode<T>(c: Context<HookEnv>, schema: z.ZodType<T>): T | Response {
+  let json: unknown;
+  try {
+    json = JSON.parse(c.get('rawBody'));
+  } catch {
+    return nonRetryable(c, 'The body is not JSON.');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return nonRetryable(c, `Invalid event: ${issue.path.join('.') || 'body'} ${issue.message}.`);
+  }
+  return parsed.data;
+}
+
+function nonRetryable(c: Context<HookEnv>, message: string): Response {
+  c.get('log').warn({ message }, 'undecodable hook body, sent to the dead-letter list');
+  return c.json(
+    { error: { code: 'UNDECODABLE', message, requestId: c.get('requestId') } },
+    489 as 400,
+    { 'Upstash-NonRetryable-Error': 'true' },
+  );
+}

@@ -1,0 +1,64 @@
+import type { MessageReceived } from '../../shared/contracts/wa-event.ts';
+import { composeReply } from '../agent/compose.ts';
+import { loadSettings } from '../agent/settings.ts';
+import { deliver } from '../outbound/deliver.ts';
+import type { Services } from '../services.ts';
+import { contactLimiter } from './contact-limit.ts';
+import { loadConversationState } from './history.ts';
+import { claimReply, finishClaim } from './reply-claim.ts';
+import { storeMessage } from './store-message.ts';
+
+export type InboundOutcome =
+  | 'ignored'
+  | 'paused'
+  | 'superseded'
+  | 'rate_limited'
+  | 'already_replied'
+  | 'busy'
+  | 'sent'
+  | 'queued'
+  | 'suppressed'
+  | 'failed';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A customer's message: store it once, then answer once. A burst of messages gets one answer: each
+ * handler waits out the burst window and only the newest message's handler replies, with all of them
+ * in context. 'busy' means another delivery of the same message is composing: retry later.
+ */
+export async function handleInbound(s: Services, event: MessageReceived): Promise<InboundOutcome> {
+  const settings = await loadSettings(s.db);
+  const wanted = event.kind === 'direct' || (event.kind === 'group' && settings.replyToGroups);
+  if (!wanted) return 'ignored';
+
+  const { conversation, message } = await storeMessage(s.db, event, settings.humanPauseMinutes);
+  if (isPaused(conversation.pausedUntil)) return 'paused';
+
+  const waitLeft = message.createdAt.getTime() + settings.burstWindowMs - Date.now();
+  if (waitLeft > 0) await sleep(waitLeft);
+  const state = await loadConversationState(s.db, conversation.id, settings.historyLimit);
+  if (state.latestInboundId !== message.id) return 'superseded';
+  if (isPaused(state.pausedUntil)) return 'paused';
+
+  const claim = await claimReply(s.db, message);
+  if (claim.kind === 'busy') return 'busy';
+  if (claim.kind === 'done') return 'already_replied';
+  const job = { sessionId: event.sessionId, to: event.chatJid };
+  if (claim.kind === 'deliver') return await deliver(s, { ...job, messageIds: claim.parts.map((p) => p.id) }, claim.parts);
+
+  const limit = await contactLimiter(s.redis).limit(conversation.id);
+  if (!limit.success) {
+    await finishClaim(s.db, claim.claim, { parts: [''], status: 'suppressed', error: 'contact reply limit reached' });
+    return 'rate_limited';
+  }
+  const reply = await composeReply(s, settings, state.recent);
+  // The fallback goes out once: not again while it is still the last thing the agent said.
+  const lastAgent = state.recent.findLast((m) => m.author === 'agent' && m.status !== 'suppressed' && m.text);
+  const repeatFallback = reply.source === 'fallback' && lastAgent?.text === settings.fallbackText;
+  const parts = await finishClaim(s.db, claim.claim, { ...reply, status: repeatFallback ? 'suppressed' : 'queued' });
+  if (repeatFallback) return 'suppressed';
+  return await deliver(s, { ...job, messageIds: parts.map((p) => p.id) }, parts);
+}
+
+const isPaused = (until: Date | null | undefined) => until !== null && until !== undefined && until.getTime() > Date.now();

@@ -1,0 +1,96 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { messages } from '../../drizzle/schema.ts';
+import type { Db } from '../../shared/db.ts';
+import { newWaMessageId } from '../outbound/wa-message-id.ts';
+import type { StoredMessage } from './store-message.ts';
+
+/** A claim older than this whose writer never finished is taken over by a redelivery. */
+const STALE_CLAIM_MS = 60_000;
+
+export type ClaimState =
+  | { kind: 'generate'; claim: StoredMessage }
+  | { kind: 'deliver'; parts: StoredMessage[] }
+  | { kind: 'busy' }
+  | { kind: 'done' };
+
+/**
+ * One reply per trigger message, however often the trigger is redelivered: the reply's first part is
+ * inserted as a 'generating' claim under the unique (reply_to, part) index. Whoever inserts it writes
+ * the reply; a redelivery finds it and either delivers what was written, waits while a live writer
+ * works, or takes over a claim whose writer died.
+ */
+export async function claimReply(db: Db, trigger: StoredMessage): Promise<ClaimState> {
+  const [inserted, existing] = await db.batch([
+    db
+      .insert(messages)
+      .values({
+        conversationId: trigger.conversationId,
+        sessionId: trigger.sessionId,
+        waMessageId: newWaMessageId(),
+        direction: 'out',
+        author: 'agent',
+        text: '',
+        status: 'generating',
+        replyTo: trigger.id,
+        part: 0,
+      })
+      .onConflictDoNothing()
+      .returning(),
+    db.select().from(messages).where(eq(messages.replyTo, trigger.id)).orderBy(asc(messages.part)),
+  ]);
+  if (inserted[0]) return { kind: 'generate', claim: inserted[0] };
+  const parts = existing;
+  const first = parts[0]!;
+  if (first.status === 'generating') {
+    if (Date.now() - first.updatedAt.getTime() < STALE_CLAIM_MS) return { kind: 'busy' };
+    const [taken] = await db
+      .update(messages)
+      .set({ updatedAt: sql`now()` })
+      .where(and(eq(messages.id, first.id), eq(messages.status, 'generating'), eq(messages.updatedAt, first.updatedAt)))
+      .returning();
+    return taken ? { kind: 'generate', claim: taken } : { kind: 'busy' };
+  }
+  const pending = parts.filter((p) => p.status === 'queued');
+  return pending.length ? { kind: 'deliver', parts: pending } : { kind: 'done' };
+}
+
+/** Writes the composed reply: part 0 fills the claim, further parts are new rows, all 'queued'. */
+export async function finishClaim(
+  db: Db,
+  claim: StoredMessage,
+  reply: { parts: string[]; status: 'queued' | 'suppressed'; inputTokens?: number; outputTokens?: number; error?: string },
+): Promise<StoredMessage[]> {
+  const [first, ...rest] = reply.parts;
+  const [updated, ...others] = await db.batch([
+    db
+      .update(messages)
+      .set({
+        text: first ?? '',
+        status: reply.status,
+        inputTokens: reply.inputTokens,
+        outputTokens: reply.outputTokens,
+        error: reply.error,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(messages.id, claim.id))
+      .returning(),
+    ...rest.map((text, i) =>
+      db
+        .insert(messages)
+        .values({
+          conversationId: claim.conversationId,
+          sessionId: claim.sessionId,
+          waMessageId: newWaMessageId(),
+          direction: 'out',
+          author: 'agent',
+          text,
+          status: reply.status,
+          replyTo: claim.replyTo,
+          part: i + 1,
+        })
+        .onConflictDoNothing()
+        .returning(),
+    ),
+  ]);
+  return [...updated, ...others.flat()].filter((m) => m.status === 'queued');
+}

@@ -1,0 +1,65 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { conversations, messages } from '../../drizzle/schema.ts';
+import type { Db } from '../../shared/db.ts';
+import type { MessageFromTeam, MessageReceived } from '../../shared/contracts/wa-event.ts';
+
+export type StoredMessage = typeof messages.$inferSelect;
+export type StoredConversation = { id: string; pausedUntil: Date | null };
+
+/**
+ * Stores a WhatsApp message idempotently in one round trip: upsert the conversation, insert the
+ * message unless its WhatsApp id is already stored, read back the stored row. `duplicate` tells a
+ * redelivery apart from the first delivery. A message typed by the team on the phone also pauses the
+ * agent, counted from the message's own time so that a redelivery does not extend the pause.
+ */
+export async function storeMessage(
+  db: Db,
+  event: MessageReceived | MessageFromTeam,
+  pauseMinutes: number,
+): Promise<{ conversation: StoredConversation; message: StoredMessage; duplicate: boolean }> {
+  const fromTeam = event.type === 'message.from_team';
+  const sentAt = new Date(event.timestamp * 1000);
+  const pauseUntil = new Date(sentAt.getTime() + pauseMinutes * 60_000);
+  const pushName = event.type === 'message.received' ? event.pushName : null;
+
+  const [upserted, inserted, stored] = await db.batch([
+    db
+      .insert(conversations)
+      .values({
+        sessionId: event.sessionId,
+        contactJid: event.chatJid,
+        phone: event.phone,
+        name: pushName,
+        pausedUntil: fromTeam ? pauseUntil : null,
+      })
+      .onConflictDoUpdate({
+        target: [conversations.sessionId, conversations.contactJid],
+        set: {
+          phone: sql`coalesce(excluded.phone, ${conversations.phone})`,
+          name: sql`coalesce(excluded.name, ${conversations.name})`,
+          lastMessageAt: sql`now()`,
+          ...(fromTeam ? { pausedUntil: sql`greatest(${conversations.pausedUntil}, excluded.paused_until)` } : {}),
+        },
+      })
+      .returning({ id: conversations.id, pausedUntil: conversations.pausedUntil }),
+    db
+      .insert(messages)
+      .values({
+        conversationId: sql`(select id from ${conversations} where ${conversations.sessionId} = ${event.sessionId} and ${conversations.contactJid} = ${event.chatJid})`,
+        sessionId: event.sessionId,
+        waMessageId: event.waMessageId,
+        direction: fromTeam ? 'out' : 'in',
+        author: fromTeam ? 'human' : 'customer',
+        text: event.text,
+        status: fromTeam ? 'sent' : 'received',
+      })
+      .onConflictDoNothing({ target: [messages.sessionId, messages.waMessageId] })
+      .returning({ id: messages.id }),
+    db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.sessionId, event.sessionId), eq(messages.waMessageId, event.waMessageId)))
+      .limit(1),
+  ]);
+  return { conversation: upserted[0]!, message: stored[0]!, duplicate: inserted.length === 0 };
+}

@@ -1,0 +1,15 @@
+import type { MessageFromTeam } from '../../shared/contracts/wa-event.ts';
+import { loadSettings } from '../agent/settings.ts';
+import type { Services } from '../services.ts';
+import { storeMessage } from './store-message.ts';
+
+/**
+ * The team answered from the phone: store it as a human message and pause the agent in that
+ * conversation (human takeover) for the configured time; the API can lift the pause earlier.
+ */
+export async function handleTeamMessage(s: Services, event: MessageFromTeam): Promise<'paused' | 'ignored'> {
+  if (event.kind !== 'direct') return 'ignored';
+  const settings = await loadSettings(s.db);
+  await storeMessage(s.db, event, settings.humanPauseMinutes);
+  return 'paused';
+}

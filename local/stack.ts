@@ -1,0 +1,102 @@
+import pino from 'pino';
+import { migrateDatabase } from '../drizzle/migrate.ts';
+import { loadFunctionsConfig } from '../shared/config/functions-config.ts';
+import { loadSocketHostConfig } from '../shared/config/socket-host-config.ts';
+import { createDb } from '../shared/db.ts';
+import { ensureAdminKey } from '../functions/keys/api-keys.ts';
+import { startFunctions } from '../functions/node-server.ts';
+import { createServices } from '../functions/services.ts';
+import { startSocketHost } from '../socket-host/host.ts';
+import { freePort } from './free-port.ts';
+import { createStandIns } from './services.ts';
+import { listen } from './listen.ts';
+
+export type StackOptions = {
+  /** Real PostgreSQL and Redis (services mode); unset = embedded PGlite and Redis engine. */
+  databaseUrl?: string;
+  redisUrl?: string;
+  /** Embedded data (PGlite, pending queue messages); unset = in memory. */
+  dataDir?: string;
+  /** 0 or unset = a free port. */
+  ports?: { functions?: number; socketHost?: number; services?: number };
+  /** Extra variables for both sides (AI_*, API_KEY, WA_STATUS_EVENTS…). */
+  env?: Record<string, string | undefined>;
+  /** The WhatsApp boundary: tests pass a fake socket; the default is Baileys. */
+  makeSocket?: Parameters<typeof startSocketHost>[0]['makeSocket'];
+  playground?: boolean;
+  qstashRetryDelayMs?: (retried: number) => number;
+  logLevel?: string;
+};
+
+/**
+ * The whole local stack in one process: stand-ins, migrations, the admin key, the socket-host and the
+ * functions. `npm run dev` and the integration tests both start it, so the tests run what users run.
+ */
+export async function startStack(options: StackOptions = {}) {
+  const log = pino({ level: options.logLevel ?? options.env?.LOG_LEVEL ?? 'silent' });
+  const port = async (p?: number) => (p ? p : await freePort());
+  const [functionsPort, socketHostPort, servicesPort] = await Promise.all([
+    port(options.ports?.functions),
+    port(options.ports?.socketHost),
+    port(options.ports?.services),
+  ]);
+  const services = `http://127.0.0.1:${servicesPort}`;
+  const standIns = createStandIns({
+    databaseUrl: options.databaseUrl,
+    redisUrl: options.redisUrl,
+    dataDir: options.dataDir,
+    redisToken: 'local-redis-token',
+    qstashRetryDelayMs: options.qstashRetryDelayMs,
+    log: (line) => log.debug(line),
+  });
+  const servicesServer = await listen(standIns.app.fetch, servicesPort);
+
+  // Product code reaches the database only through Neon's HTTP protocol, here served by the stand-in.
+  const env = {
+    MODE: 'local',
+    LOG_LEVEL: options.logLevel ?? 'silent',
+    DATABASE_URL: `postgres://ia_agent:local@127.0.0.1:${servicesPort}/ia_agent`,
+    DATABASE_HTTP_URL: `${services}/sql`,
+    UPSTASH_REDIS_REST_URL: `${services}/redis`,
+    UPSTASH_REDIS_REST_TOKEN: 'local-redis-token',
+    QSTASH_URL: services,
+    PUBLIC_URL: `http://127.0.0.1:${functionsPort}`,
+    SOCKET_HOST_URL: `http://127.0.0.1:${socketHostPort}`,
+    SOCKET_HOST_PORT: String(socketHostPort),
+    ...options.env,
+  };
+  const functionsConfig = loadFunctionsConfig(env);
+  const socketHostConfig = loadSocketHostConfig(env);
+
+  const db = createDb(functionsConfig.DATABASE_URL, functionsConfig.DATABASE_HTTP_URL);
+  await migrateDatabase(db);
+  const adminKey = await ensureAdminKey(db, functionsConfig.API_KEY);
+
+  const socketHost = await startSocketHost({
+    config: socketHostConfig,
+    makeSocket: options.makeSocket,
+    playground: options.playground,
+    log: log.child({ side: 'socket-host' }),
+  });
+  const functionsServices = createServices(functionsConfig, log.child({ side: 'functions' }));
+  const functions = await startFunctions({ services: functionsServices, port: functionsPort });
+
+  return {
+    urls: { functions: functions.url, socketHost: socketHost.url, services },
+    adminKey,
+    env,
+    db,
+    standIns,
+    socketHost,
+    functions: { ...functions, services: functionsServices },
+    describe: standIns.describe,
+    async stop() {
+      await functions.stop();
+      await socketHost.stop();
+      await standIns.close();
+      await servicesServer.close();
+    },
+  };
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;
