@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { waEvent } from '../shared/contracts/wa-event.ts';
+import { fixtures, LID } from './normalize.fixtures.ts';
+import {
+  messageEvent,
+  normalizeMessage,
+  normalizeStatusUpdate,
+  sessionStatusEvent,
+  statusEvent,
+} from './normalize.ts';
+
+const NOW = 1_800_000_000;
+const at = new Date('2026-01-02T03:04:05.000Z');
+
+describe('normalizeMessage', () => {
+  it('keys a direct chat on the LID and takes the phone from remoteJidAlt', () => {
+    expect(normalizeMessage(fixtures.lidConversation, 'notify', NOW)).toEqual({
+      waMessageId: '3EB0A1B2C3D4E5F60718',
+      chatJid: LID,
+      phone: '5511987654321',
+      pushName: 'Maria',
+      text: 'Oi, vocês abrem sábado?',
+      timestamp: 1_760_000_000,
+      kind: 'direct',
+      participantJid: null,
+      fromMe: false,
+      replay: false,
+    });
+  });
+
+  it('prefers the LID when it is the Alt and the primary is the phone JID', () => {
+    const n = normalizeMessage(fixtures.pnWithLidAlt, 'append', NOW);
+    expect(n).toMatchObject({ chatJid: LID, phone: '5511987654321', text: 'see https://example.com', replay: true });
+  });
+
+  it('falls back to the phone JID without its device suffix when no LID is known', () => {
+    expect(normalizeMessage(fixtures.pnOnlyWithDevice, 'notify', NOW)).toMatchObject({
+      chatJid: '5511987654321@s.whatsapp.net',
+      phone: '5511987654321',
+      pushName: null,
+    });
+  });
+
+  it('reads image and (wrapped) video captions', () => {
+    expect(normalizeMessage(fixtures.imageCaption, 'notify', NOW)?.text).toBe('this one?');
+    expect(normalizeMessage(fixtures.ephemeralVideoCaption, 'notify', NOW)).toMatchObject({
+      text: 'watch',
+      chatJid: LID,
+      phone: null,
+    });
+  });
+
+  it('keeps the group as the chat and its author as the participant, by LID, with no phone', () => {
+    expect(normalizeMessage(fixtures.groupFromLid, 'notify', NOW)).toMatchObject({
+      chatJid: '120363025246125888@g.us',
+      kind: 'group',
+      participantJid: '98765432109876@lid',
+      phone: null,
+      pushName: 'João',
+    });
+  });
+
+  it('classifies status posts and newsletters', () => {
+    expect(normalizeMessage(fixtures.statusPost, 'notify', NOW)).toMatchObject({
+      kind: 'status',
+      chatJid: 'status@broadcast',
+      participantJid: '5511987654321@s.whatsapp.net',
+    });
+    expect(normalizeMessage(fixtures.newsletter, 'notify', NOW)?.kind).toBe('newsletter');
+  });
+
+  it('marks messages typed on the phone as fromMe without our pushName', () => {
+    expect(normalizeMessage(fixtures.fromMeTyped, 'notify', NOW)).toMatchObject({ fromMe: true, pushName: null });
+  });
+
+  it.each(['reaction', 'protocolRevoke', 'stubWithoutMessage', 'audioNoText'] as const)('skips %s', (name) => {
+    expect(normalizeMessage(fixtures[name], 'notify', NOW)).toBeNull();
+  });
+});
+
+describe('events', () => {
+  it('builds contract-valid received and from_team events whose id is stable across replays', () => {
+    const received = messageEvent('s1', normalizeMessage(fixtures.lidConversation, 'notify', NOW)!, at);
+    const replayed = messageEvent('s1', normalizeMessage(fixtures.lidConversation, 'append', NOW)!, new Date());
+    expect(waEvent.parse(received)).toMatchObject({ type: 'message.received', replay: false });
+    expect(replayed.id).toBe(received.id);
+    expect(received.id).toBe('s1:3EB0A1B2C3D4E5F60718');
+    const team = messageEvent('s1', normalizeMessage(fixtures.fromMeTyped, 'notify', NOW)!, at);
+    expect(waEvent.parse(team)).toMatchObject({ type: 'message.from_team', chatJid: LID });
+  });
+
+  it('maps proto statuses and keeps the failure reason', () => {
+    const key = { remoteJid: LID, remoteJidAlt: '5511987654321@s.whatsapp.net', fromMe: true, id: 'ABCDEF0123456789' };
+    const names = [0, 1, 2, 3, 4, 5].map((status) => normalizeStatusUpdate({ key, update: { status } })?.status);
+    expect(names).toEqual(['failed', 'pending', 'sent', 'delivered', 'read', 'played']);
+    const failed = normalizeStatusUpdate({
+      key,
+      update: { status: 0, messageStubParameters: ['463', 'Your account has been restricted'] },
+    })!;
+    expect(failed).toMatchObject({ error: '463: Your account has been restricted', phone: '5511987654321' });
+    const ev = waEvent.parse(statusEvent('s1', failed, at));
+    expect(ev.id).toBe('s1:ABCDEF0123456789:failed');
+    expect(normalizeStatusUpdate({ key, update: { message: { conversation: 'edit' } } })).toBeNull();
+  });
+
+  it('builds session status events with time-based ids', () => {
+    const ev = waEvent.parse(sessionStatusEvent('s1', 'open', null, '5511987654321', at));
+    expect(ev).toMatchObject({ type: 'session.status', status: 'open', id: `s1:session:open:${at.getTime()}` });
+  });
+});

@@ -1,0 +1,214 @@
+/**
+ * Baileys' shapes → the small versioned events of shared/contracts/wa-event.ts. Pure: the session
+ * decides what to forward; this only reads a WAMessage and says what it is.
+ */
+import {
+  isHostedLidUser,
+  isHostedPnUser,
+  isJidBroadcast,
+  isJidGroup,
+  isJidNewsletter,
+  isJidStatusBroadcast,
+  isLidUser,
+  isPnUser,
+  jidDecode,
+  jidNormalizedUser,
+  normalizeMessageContent,
+  type MessageUpsertType,
+  type proto,
+  type WAMessage,
+  type WAMessageUpdate,
+} from '@whiskeysockets/baileys';
+import type {
+  MessageFromTeam,
+  MessageReceived,
+  MessageStatusEvent,
+  SessionState,
+  SessionStatusEvent,
+} from '../shared/contracts/wa-event.ts';
+
+export type MessageKind = MessageReceived['kind'];
+
+export type NormalizedMessage = {
+  waMessageId: string;
+  chatJid: string;
+  phone: string | null;
+  pushName: string | null;
+  text: string;
+  /** Seconds since epoch. */
+  timestamp: number;
+  kind: MessageKind;
+  participantJid: string | null;
+  fromMe: boolean;
+  /** An offline replay (`append`): a real message WhatsApp kept while we were away. */
+  replay: boolean;
+};
+
+const MAX_TEXT = 65_536;
+
+/** Returns null for what is not a conversational text message: protocol, reaction, stub, media without caption. */
+export function normalizeMessage(msg: WAMessage, upsertType: MessageUpsertType, nowSeconds: number): NormalizedMessage | null {
+  const { key } = msg;
+  const remoteJid = key.remoteJid;
+  if (!key.id || !remoteJid || !msg.message) return null;
+  const content = normalizeMessageContent(msg.message);
+  if (!content || content.protocolMessage || content.reactionMessage) return null;
+  const text = textOf(content);
+  if (!text.trim()) return null;
+
+  const kind = kindOf(remoteJid);
+  let chatJid = remoteJid;
+  let phone: string | null = null;
+  let participantJid: string | null = null;
+  if (kind === 'direct') {
+    const ids = userIds(remoteJid, key.remoteJidAlt);
+    chatJid = ids.lid ?? ids.pn ?? remoteJid;
+    phone = phoneOf(ids.pn);
+  } else {
+    // Groups and status posts: the chat is the group; the author is the participant, preferably by LID.
+    const author = key.participant ?? msg.participant ?? undefined;
+    if (author) {
+      const ids = userIds(author, key.participantAlt);
+      participantJid = ids.lid ?? ids.pn ?? author;
+    }
+  }
+  return {
+    waMessageId: key.id,
+    chatJid,
+    phone,
+    pushName: key.fromMe ? null : (msg.pushName?.slice(0, 256) ?? null),
+    text: text.slice(0, MAX_TEXT),
+    timestamp: toSeconds(msg.messageTimestamp) ?? nowSeconds,
+    kind,
+    participantJid,
+    fromMe: key.fromMe === true,
+    replay: upsertType === 'append',
+  };
+}
+
+function textOf(m: proto.IMessage): string {
+  return (
+    m.conversation ??
+    m.extendedTextMessage?.text ??
+    m.imageMessage?.caption ??
+    m.videoMessage?.caption ??
+    m.documentMessage?.caption ??
+    m.buttonsResponseMessage?.selectedDisplayText ??
+    m.templateButtonReplyMessage?.selectedDisplayText ??
+    m.listResponseMessage?.title ??
+    ''
+  );
+}
+
+export function kindOf(jid: string): MessageKind {
+  if (isJidGroup(jid)) return 'group';
+  if (isJidStatusBroadcast(jid)) return 'status';
+  if (isJidBroadcast(jid)) return 'broadcast';
+  if (isJidNewsletter(jid)) return 'newsletter';
+  return 'direct';
+}
+
+/** A primary JID and its `…Alt` twin: one may be the LID, the other the phone-number JID, either way round. */
+function userIds(jid: string, alt: string | undefined | null): { lid?: string; pn?: string } {
+  const out: { lid?: string; pn?: string } = {};
+  for (const j of [jid, alt]) {
+    if (!j) continue;
+    if (!out.lid && (isLidUser(j) || isHostedLidUser(j))) out.lid = jidNormalizedUser(j);
+    else if (!out.pn && (isPnUser(j) || isHostedPnUser(j) || j.endsWith('@c.us'))) out.pn = jidNormalizedUser(j);
+  }
+  return out;
+}
+
+/** Digits of a phone-number JID (device suffix dropped), or null when it does not look like one. */
+export function phoneOf(pnJid: string | undefined): string | null {
+  const user = pnJid ? jidDecode(pnJid)?.user : undefined;
+  return user && /^\d{5,20}$/.test(user) ? user : null;
+}
+
+function toSeconds(ts: WAMessage['messageTimestamp']): number | null {
+  if (typeof ts === 'number') return ts;
+  if (ts && typeof ts === 'object' && 'toNumber' in ts) return ts.toNumber();
+  return null;
+}
+
+export type StatusName = MessageStatusEvent['status'];
+
+/** proto.WebMessageInfo.Status: ERROR, PENDING, SERVER_ACK, DELIVERY_ACK, READ, PLAYED. */
+const STATUS_NAMES: readonly StatusName[] = ['failed', 'pending', 'sent', 'delivered', 'read', 'played'];
+
+export type NormalizedStatus = {
+  waMessageId: string;
+  chatJid: string;
+  phone: string | null;
+  status: StatusName;
+  error: string | null;
+};
+
+/** A `messages.update` entry that changes a delivery status; null for edits and other updates. */
+export function normalizeStatusUpdate(u: WAMessageUpdate): NormalizedStatus | null {
+  const status = typeof u.update.status === 'number' ? STATUS_NAMES[u.update.status] : undefined;
+  const { id, remoteJid } = u.key;
+  if (!status || !id || !remoteJid) return null;
+  const ids = kindOf(remoteJid) === 'direct' ? userIds(remoteJid, u.key.remoteJidAlt) : {};
+  // Baileys puts the server's error code first (e.g. 463, no tctoken), then a text when it has one.
+  const params = (u.update.messageStubParameters ?? []) as unknown[];
+  const error = status === 'failed' ? params.map(String).join(': ').slice(0, 500) || 'unknown error' : null;
+  return { waMessageId: id, chatJid: ids.lid ?? ids.pn ?? remoteJid, phone: phoneOf(ids.pn), status, error };
+}
+
+/** Same WhatsApp message → same id, however often Baileys replays it: the queue deduplicates on it. */
+export function messageEventId(sessionId: string, waMessageId: string): string {
+  return `${sessionId}:${waMessageId}`;
+}
+
+export function messageEvent(sessionId: string, n: NormalizedMessage, at: Date): MessageReceived | MessageFromTeam {
+  const common = {
+    v: 1 as const,
+    id: messageEventId(sessionId, n.waMessageId),
+    sessionId,
+    at: at.toISOString(),
+    waMessageId: n.waMessageId,
+    chatJid: n.chatJid,
+    phone: n.phone,
+    text: n.text,
+    timestamp: n.timestamp,
+    kind: n.kind,
+  };
+  if (n.fromMe) return { ...common, type: 'message.from_team' };
+  return { ...common, type: 'message.received', pushName: n.pushName, participantJid: n.participantJid, replay: n.replay };
+}
+
+export function statusEvent(sessionId: string, s: NormalizedStatus, at: Date): MessageStatusEvent {
+  return {
+    v: 1,
+    id: `${messageEventId(sessionId, s.waMessageId)}:${s.status}`,
+    sessionId,
+    at: at.toISOString(),
+    type: 'message.status',
+    waMessageId: s.waMessageId,
+    chatJid: s.chatJid,
+    phone: s.phone,
+    status: s.status,
+    error: s.error,
+  };
+}
+
+export function sessionStatusEvent(
+  sessionId: string,
+  status: SessionState,
+  reason: string | null,
+  phone: string | null,
+  at: Date,
+): SessionStatusEvent {
+  return {
+    v: 1,
+    // Time-based: a session may go open → reconnecting → open many times, each a distinct fact.
+    id: `${sessionId}:session:${status}:${at.getTime()}`,
+    sessionId,
+    at: at.toISOString(),
+    type: 'session.status',
+    status,
+    reason: reason?.slice(0, 500) ?? null,
+    phone,
+  };
+}
