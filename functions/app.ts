@@ -7,6 +7,7 @@ import { loadFunctionsConfig } from '../shared/config/functions-config.ts';
 import { ApiError, renderError } from './errors.ts';
 import { health } from './health/route.ts';
 import { hooks } from './hooks/route.ts';
+import { playground } from './playground/route.ts';
 import type { HonoEnv } from './hono-env.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -40,6 +41,7 @@ export function newApp(options: AppOptions = {}) {
 
   app.route('/api/health', health);
   app.route('/hooks', hooks);
+  app.route('/playground', playground);
 
   app.notFound((c) => renderError(new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`), c));
   app.onError((err, c) => renderError(err, c));

@@ -1,0 +1,13 @@
+import { eq } from 'drizzle-orm';
+import { conversations } from '../../drizzle/schema.ts';
+import type { Db } from '../../shared/db.ts';
+
+/** Human takeover on (until a time) or off (null). Returns the conversation, or undefined if unknown. */
+export async function setPause(db: Db, conversationId: string, until: Date | null) {
+  const [row] = await db
+    .update(conversations)
+    .set({ pausedUntil: until })
+    .where(eq(conversations.id, conversationId))
+    .returning();
+  return row;
+}
