@@ -1,6 +1,6 @@
 /** One delivery attempt of a message to its destination, signed like QStash signs it. */
 import { parseRetryAfter } from './durations.ts';
-import { signQStashJwt } from './sign.ts';
+import { signQStashJwt } from '../../shared/qstash-jwt.ts';
 import type { StoredMessage } from './store.ts';
 
 /** QStash's Max HTTP Response Duration on the free plan; `Upstash-Timeout` lowers it per message. */

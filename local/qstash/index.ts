@@ -9,13 +9,13 @@
 import type { Hono } from 'hono';
 import { createApp } from './app.ts';
 import { deliverOnce } from './deliver.ts';
-import { QSTASH_DEV_CREDENTIALS } from './dev-credentials.ts';
+import { QSTASH_DEV_CREDENTIALS } from '../../shared/config/qstash-dev-credentials.ts';
 import { defaultRetryDelayMs } from './durations.ts';
 import { createScheduler, type Stats } from './scheduler.ts';
 import { createPersister, loadState } from './store.ts';
 
-export { QSTASH_DEV_CREDENTIALS } from './dev-credentials.ts';
-export { signQStashJwt } from './sign.ts';
+export { QSTASH_DEV_CREDENTIALS } from '../../shared/config/qstash-dev-credentials.ts';
+export { signQStashJwt } from '../../shared/qstash-jwt.ts';
 
 /** Deliveries at once; a burst of publishes must not open thousands of sockets. */
 const MAX_CONCURRENT_DELIVERIES = 32;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listen } from '../../test-support/listen.ts';
-import { QSTASH_DEV_CREDENTIALS } from './dev-credentials.ts';
+import { QSTASH_DEV_CREDENTIALS } from '../../shared/config/qstash-dev-credentials.ts';
 import { createQStashStandIn } from './index.ts';
 import { startHarness, type Harness } from './test-harness.ts';
 

@@ -1,6 +1,6 @@
 import { Client, QstashError } from '@upstash/qstash';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { QSTASH_DEV_CREDENTIALS } from './dev-credentials.ts';
+import { QSTASH_DEV_CREDENTIALS } from '../../shared/config/qstash-dev-credentials.ts';
 import { concurrencyProbe, startHarness, type Harness } from './test-harness.ts';
 
 let harness: Harness | undefined;

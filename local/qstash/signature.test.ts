@@ -1,7 +1,7 @@
 import { Receiver } from '@upstash/qstash';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QSTASH_DEV_CREDENTIALS } from './dev-credentials.ts';
-import { signQStashJwt } from './sign.ts';
+import { QSTASH_DEV_CREDENTIALS } from '../../shared/config/qstash-dev-credentials.ts';
+import { signQStashJwt } from '../../shared/qstash-jwt.ts';
 import { startHarness, type Harness } from './test-harness.ts';
 
 const receiver = new Receiver({

@@ -1,7 +1,7 @@
 /** Test wiring: the stand-in served on a free port, the real SDK Client, and a recording destination. */
 import { Client } from '@upstash/qstash';
 import { listen } from '../../test-support/listen.ts';
-import { QSTASH_DEV_CREDENTIALS } from './dev-credentials.ts';
+import { QSTASH_DEV_CREDENTIALS } from '../../shared/config/qstash-dev-credentials.ts';
 import { createQStashStandIn, type QStashStandIn, type QStashStandInOptions } from './index.ts';
 
 export interface Received {

@@ -3,7 +3,7 @@ import { LOCAL_DEFAULTS } from './local-defaults.ts';
 import { httpUrl, postgresUrl } from './parse-env.ts';
 import { QSTASH_DEV_CREDENTIALS } from './qstash-dev-credentials.ts';
 
-const devKeys: string[] = [QSTASH_DEV_CREDENTIALS.currentSigningKey, QSTASH_DEV_CREDENTIALS.nextSigningKey];
+const devKeys: string[] = [QSTASH_DEV_CREDENTIALS.QSTASH_CURRENT_SIGNING_KEY, QSTASH_DEV_CREDENTIALS.QSTASH_NEXT_SIGNING_KEY];
 const notDevKey = z
   .string()
   .refine((v) => !devKeys.includes(v), "is QStash's public dev key; use the keys from the Upstash console");
