@@ -1,0 +1,167 @@
+/**
+ * Starts the socket-host: one Session per configured number, the outbox drain and the HTTP server.
+ * `main.ts`, the local stack and the tests all start it through here.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { Client } from '@upstash/qstash';
+import { makeWASocket } from '@whiskeysockets/baileys';
+import pino, { type Logger } from 'pino';
+import { z } from 'zod';
+import type { SocketHostConfig } from '../shared/config/socket-host-config.ts';
+import { ConfigError } from '../shared/config/parse-env.ts';
+import { createDb } from '../shared/db.ts';
+import type { MessageKind } from './normalize.ts';
+import { createOutbox, type OutboxTuning } from './outbox.ts';
+import { createPlaygroundSockets, type PlaygroundSockets } from './playground-socket.ts';
+import { createSender } from './send.ts';
+import { createSentMessages } from './sent-messages.ts';
+import { createServer } from './server.ts';
+import { DEFAULT_SESSION_TUNING, Session, type SessionTuning } from './session.ts';
+import type { MakeSocket } from './socket-types.ts';
+import { createSendThrottle, DEFAULT_THROTTLE_TUNING, type ThrottleTuning } from './throttle.ts';
+
+export const PLAYGROUND_SESSION_ID = 'playground';
+
+/** Status posts and channel posts cost a queue message each and never need the agent. */
+export const DEFAULT_FORWARD_KINDS: readonly MessageKind[] = ['direct', 'group', 'broadcast'];
+
+export type HostTuning = {
+  session: Partial<SessionTuning>;
+  outbox: Partial<OutboxTuning>;
+  throttle: Partial<ThrottleTuning>;
+};
+
+export type SocketHostOptions = {
+  config: SocketHostConfig;
+  /** The WhatsApp boundary; Baileys' makeWASocket unless a test or the playground gives another. */
+  makeSocket?: MakeSocket;
+  log?: Logger;
+  /** Local mode: add a `playground` session backed by the in-process playground socket. */
+  playground?: boolean;
+  /** 'failed' (default) forwards only failed deliveries; 'all' every status change. */
+  statusEvents?: 'failed' | 'all';
+  forwardKinds?: readonly MessageKind[];
+  /** Print QR codes to the terminal (default true). */
+  printQr?: boolean;
+  /** Bind address; 0.0.0.0 in cloud mode (containers), 127.0.0.1 locally. */
+  hostname?: string;
+  tuning?: Partial<HostTuning>;
+};
+
+export type SocketHost = {
+  url: string;
+  port: number;
+  sessions: Map<string, Session>;
+  outbox: ReturnType<typeof createOutbox>;
+  /** Set when started with `playground: true`. */
+  playground: PlaygroundSockets | undefined;
+  stop(): Promise<void>;
+};
+
+const statusEventsSetting = z.enum(['failed', 'all']).default('failed');
+
+/**
+ * WA_STATUS_EVENTS: from the validated config once shared config carries it, else from the
+ * environment; anything but failed|all is a configuration error.
+ */
+export function readStatusEvents(config: object, env: Record<string, string | undefined> = process.env): 'failed' | 'all' {
+  const raw = (config as { WA_STATUS_EVENTS?: unknown }).WA_STATUS_EVENTS ?? (env.WA_STATUS_EVENTS?.trim() || undefined);
+  const parsed = statusEventsSetting.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(['WA_STATUS_EVENTS must be "failed" or "all"']);
+  return parsed.data;
+}
+
+export async function startSocketHost(options: SocketHostOptions): Promise<SocketHost> {
+  const { config } = options;
+  const log = options.log ?? pino({ level: config.LOG_LEVEL });
+  const statusEvents = options.statusEvents ?? readStatusEvents(config);
+  const db = createDb(config.DATABASE_URL, config.DATABASE_HTTP_URL);
+  const sent = createSentMessages(db);
+  const playground = options.playground ? createPlaygroundSockets() : undefined;
+  const sessionIds = [...new Set([...config.WA_SESSIONS, ...(playground ? [PLAYGROUND_SESSION_ID] : [])])];
+
+  const qstash = new Client({
+    baseUrl: config.QSTASH_URL,
+    token: config.QSTASH_TOKEN,
+    // The outbox retries with its own backoff and records each failure; no hidden SDK retries or dev server.
+    retry: false,
+    devMode: false,
+    enableTelemetry: false,
+  });
+  const outbox = createOutbox({
+    db,
+    qstash,
+    destination: new URL('/hooks/whatsapp', config.PUBLIC_URL).toString(),
+    sessionIds,
+    log: log.child({ part: 'outbox' }),
+    tuning: options.tuning?.outbox,
+  });
+
+  const ownerId = `${process.pid}-${randomUUID()}`;
+  const sessionTuning = { ...DEFAULT_SESSION_TUNING, ...options.tuning?.session };
+  const forwardKinds = new Set(options.forwardKinds ?? DEFAULT_FORWARD_KINDS);
+  const sessions = new Map<string, Session>();
+  for (const id of sessionIds) {
+    const makeSocket =
+      playground && id === PLAYGROUND_SESSION_ID ? playground.makeSocket : (options.makeSocket ?? makeWASocket);
+    sessions.set(
+      id,
+      new Session(id, {
+        db,
+        ownerId,
+        outbox,
+        sent,
+        makeSocket,
+        log,
+        tuning: sessionTuning,
+        statusEvents,
+        forwardKinds,
+        printQr: options.printQr ?? true,
+      }),
+    );
+  }
+
+  const throttleTuning = { ...DEFAULT_THROTTLE_TUNING, ...options.tuning?.throttle };
+  const app = createServer({
+    sessions,
+    outbox,
+    send: createSender({ sessions, sent, throttle: createSendThrottle(throttleTuning), tuning: throttleTuning }),
+    signingKeys: { current: config.QSTASH_CURRENT_SIGNING_KEY, next: config.QSTASH_NEXT_SIGNING_KEY },
+    log,
+    playground: playground ? { sessionId: PLAYGROUND_SESSION_ID, sockets: playground } : undefined,
+  });
+
+  const hostname = options.hostname ?? (config.MODE === 'cloud' ? '0.0.0.0' : '127.0.0.1');
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.listenPort, hostname }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  outbox.start();
+  await Promise.all([...sessions.values()].map((s) => s.start()));
+  log.info({ port, sessions: sessionIds }, 'socket-host started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${port}`,
+    port,
+    sessions,
+    outbox,
+    playground,
+    stop() {
+      stopping ??= (async () => {
+        await Promise.all([...sessions.values()].map((s) => s.stop()));
+        await outbox.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        });
+        log.info('socket-host stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * The outbox: every event is written to wa_outbox before it is published, and deleted only once QStash
+ * accepted it. A single drain loop publishes oldest first and backs off while QStash (or the database)
+ * is unreachable, so nothing is lost across restarts and queue outages.
+ */
+import type { Client } from '@upstash/qstash';
+import { asc, count, eq, inArray, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { waOutbox } from '../drizzle/schema.ts';
+import type { WaEvent } from '../shared/contracts/wa-event.ts';
+import type { Db } from '../shared/db.ts';
+
+export type OutboxTuning = {
+  /** First retry delay after a failed publish; doubles per failure up to maxRetryDelayMs. */
+  retryDelayMs: number;
+  maxRetryDelayMs: number;
+  /** Rows read per query while draining. */
+  batchSize: number;
+};
+
+export const DEFAULT_OUTBOX_TUNING: OutboxTuning = { retryDelayMs: 1_000, maxRetryDelayMs: 30_000, batchSize: 50 };
+
+export type OutboxOptions = {
+  db: Db;
+  qstash: Pick<Client, 'publishJSON'>;
+  /** The functions' hook, e.g. `${PUBLIC_URL}/hooks/whatsapp`. */
+  destination: string;
+  /** Only these sessions' rows: another host may drain its own numbers from the same table. */
+  sessionIds: readonly string[];
+  log: Logger;
+  tuning?: Partial<OutboxTuning>;
+};
+
+export type Outbox = ReturnType<typeof createOutbox>;
+
+export function createOutbox(options: OutboxOptions) {
+  const { db, qstash, destination, log } = options;
+  const tuning = { ...DEFAULT_OUTBOX_TUNING, ...options.tuning };
+  const mine = inArray(waOutbox.sessionId, [...options.sessionIds]);
+  let stopped = false;
+  let draining: Promise<void> | null = null;
+  let again = false;
+  let failures = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  function retryLater() {
+    failures += 1;
+    const delay = Math.min(tuning.maxRetryDelayMs, tuning.retryDelayMs * 2 ** Math.min(failures - 1, 20));
+    clearTimeout(timer);
+    if (!stopped) timer = setTimeout(kick, delay);
+  }
+
+  /** Publishes until the outbox is empty or a publish fails; false on failure. */
+  async function drainOnce(): Promise<void> {
+    for (;;) {
+      if (stopped) return;
+      const rows = await db.select().from(waOutbox).where(mine).orderBy(asc(waOutbox.seq)).limit(tuning.batchSize);
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        if (stopped) return;
+        try {
+          await qstash.publishJSON({
+            url: destination,
+            body: JSON.parse(row.payload) as WaEvent,
+            deduplicationId: row.eventId,
+            retries: 5,
+          });
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          log.warn({ eventId: row.eventId, attempts: row.attempts + 1, err: message }, 'outbox: publish failed; will retry');
+          await db
+            .update(waOutbox)
+            .set({ attempts: sql`${waOutbox.attempts} + 1`, lastError: message.slice(0, 500) })
+            .where(eq(waOutbox.seq, row.seq));
+          retryLater();
+          return;
+        }
+        await db.delete(waOutbox).where(eq(waOutbox.seq, row.seq));
+        failures = 0;
+      }
+    }
+  }
+
+  /** Starts a drain, or asks the running one to look again when it is done. */
+  function kick(): void {
+    if (stopped) return;
+    if (draining) {
+      again = true;
+      return;
+    }
+    clearTimeout(timer);
+    draining = drainOnce()
+      .catch((err: unknown) => {
+        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'outbox: database unreachable; will retry');
+        retryLater();
+      })
+      .finally(() => {
+        draining = null;
+        if (again) {
+          again = false;
+          kick();
+        }
+      });
+  }
+
+  return {
+    /**
+     * Durably records an event (a duplicate id is ignored) and triggers publishing. Retries the write
+     * while the database is unreachable: an event Baileys handed us must not be dropped.
+     */
+    async enqueue(event: WaEvent): Promise<void> {
+      let delay = tuning.retryDelayMs;
+      for (;;) {
+        try {
+          await db
+            .insert(waOutbox)
+            .values({ sessionId: event.sessionId, eventId: event.id, payload: JSON.stringify(event) })
+            .onConflictDoNothing({ target: waOutbox.eventId });
+          break;
+        } catch (err) {
+          if (stopped) throw err;
+          log.warn({ eventId: event.id, err: err instanceof Error ? err.message : String(err) }, 'outbox: write failed; retrying');
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          delay = Math.min(tuning.maxRetryDelayMs, delay * 2);
+        }
+      }
+      kick();
+    },
+
+    /** Events written but not yet accepted by the queue. */
+    async pending(): Promise<number> {
+      const [row] = await db.select({ n: count() }).from(waOutbox).where(mine);
+      return row?.n ?? 0;
+    },
+
+    start(): void {
+      kick();
+    },
+
+    /** Waits for the running drain; rows left stay in the table for the next start. */
+    async stop(): Promise<void> {
+      stopped = true;
+      clearTimeout(timer);
+      await draining;
+    },
+
+    /** For tests and shutdown: resolves once no drain is running or scheduled to rerun. */
+    async idle(): Promise<void> {
+      while (draining) await draining;
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The socket-host's HTTP surface: /health for monitors, and a few signed endpoints for the functions
+ * (/send, linking, logout, and in local mode the playground). Errors use the contract's envelope.
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { Logger } from 'pino';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { sendRequest, type SendRequest, type SendResult } from '../shared/contracts/send-request.ts';
+import { HostError, renderHostError } from './http-errors.ts';
+import type { Outbox } from './outbox.ts';
+import type { PlaygroundSockets } from './playground-socket.ts';
+import type { Session } from './session.ts';
+import { requireQStashSignature, type SigningKeys } from './verify-signature.ts';
+
+export type ServerDeps = {
+  sessions: ReadonlyMap<string, Session>;
+  outbox: Outbox;
+  send: (req: SendRequest) => Promise<SendResult>;
+  signingKeys: SigningKeys;
+  log: Logger;
+  /** Local mode only: the in-process socket behind the `playground` session. */
+  playground?: { sessionId: string; sockets: PlaygroundSockets };
+};
+
+const pairingBody = z.object({ phone: z.string().regex(/^\+?[\d\s().-]{5,30}$/, 'must be a phone number') });
+const injectBody = z.object({
+  from: z.string().min(1).max(128),
+  text: z.string().min(1).max(65_536),
+  id: z.string().regex(/^[0-9A-Za-z]{4,64}$/).optional(),
+  fromMe: z.boolean().optional(),
+  type: z.enum(['notify', 'append']).optional(),
+  pushName: z.string().max(256).optional(),
+});
+
+async function parseBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await c.req.text());
+  } catch {
+    throw new HostError('BAD_REQUEST', 'The body is not valid JSON.');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`);
+    throw new HostError('VALIDATION_FAILED', `Invalid request: ${problems.join('; ')}.`);
+  }
+  return parsed.data;
+}
+
+export function createServer(deps: ServerDeps): Hono {
+  const app = new Hono();
+  const verify = requireQStashSignature(deps.signingKeys);
+  const session = (c: Context): Session => {
+    const found = deps.sessions.get(c.req.param('id') ?? '');
+    if (!found) throw new HostError('NOT_FOUND', `This socket-host holds no session "${c.req.param('id')}".`);
+    return found;
+  };
+
+  app.use(requestId());
+  app.use(
+    bodyLimit({
+      maxSize: 256 * 1024,
+      onError: () => {
+        throw new HostError('PAYLOAD_TOO_LARGE', 'The request body is larger than 256 KiB.');
+      },
+    }),
+  );
+  app.use(async (c, next) => (c.req.method === 'GET' && c.req.path === '/health' ? next() : verify(c, next)));
+
+  app.get('/health', async (c) => {
+    const pending = await deps.outbox.pending().catch(() => null);
+    const sessions = [...deps.sessions.values()].map((s) => ({ id: s.id, status: s.status, phone: s.phone, reason: s.reason }));
+    c.header('Cache-Control', 'no-store');
+    return c.json({ status: 'ok', sessions, outbox: { pending } });
+  });
+
+  app.post('/send', async (c) => c.json(await deps.send(await parseBody(c, sendRequest))));
+
+  app.get('/sessions/:id/qr', (c) => {
+    const s = session(c);
+    return c.json({ qr: s.qr, status: s.status });
+  });
+
+  app.get('/sessions/:id/qr.png', async (c) => {
+    const s = session(c);
+    if (!s.qr) throw new HostError('NOT_FOUND', `No QR code to show: the session is ${s.status}.`);
+    const png = await QRCode.toBuffer(s.qr, { type: 'png', margin: 2, width: 320 });
+    return c.body(new Uint8Array(png), 200, { 'Content-Type': 'image/png', 'Cache-Control': 'no-store' });
+  });
+
+  app.post('/sessions/:id/pairing-code', async (c) => {
+    const s = session(c);
+    const { phone } = await parseBody(c, pairingBody);
+    return c.json({ code: await s.pairingCode(phone.replace(/\D/g, '')) });
+  });
+
+  app.post('/sessions/:id/logout', async (c) => {
+    const s = session(c);
+    await s.logout();
+    return c.json({ status: s.status });
+  });
+
+  app.post('/sessions/:id/start', async (c) => {
+    const s = session(c);
+    await s.restart();
+    return c.json({ status: s.status });
+  });
+
+  const { playground } = deps;
+  if (playground) {
+    app.post('/playground/inject', async (c) => {
+      const input = await parseBody(c, injectBody);
+      const sock = playground.sockets.latest();
+      if (!sock || sock.state !== 'open') throw new HostError('UNAVAILABLE', 'The playground session is not open yet.');
+      const message = sock.inject(input);
+      return c.json({ id: message.key.id, sessionId: playground.sessionId }, 202);
+    });
+    app.get('/playground/sent', (c) => {
+      const sent = playground.sockets.sent(c.req.query('to') || undefined);
+      return c.json({ messages: sent.map(({ id, to, text, at }) => ({ id, to, text, at })) });
+    });
+  }
+
+  app.notFound((c) => renderHostError(c, new HostError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`)));
+  app.onError((err, c) => {
+    if (err instanceof HostError) return renderHostError(c, err);
+    deps.log.error({ err: err.message, stack: err.stack, path: c.req.path }, 'unhandled error');
+    return renderHostError(c, new HostError('INTERNAL', 'Something went wrong on our side; it was logged.'));
+  });
+  return app;
+}
