@@ -1,0 +1,142 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite, protocol } from '@electric-sql/pglite';
+import { createSerialQueue } from './serial-queue.ts';
+import { beginStatement, parseCommandTag } from './sql-backend.ts';
+import type { RawResult, RunSql, SqlBackend, SqlParams } from './sql-backend.ts';
+
+const { messages, serialize } = protocol;
+type BackendMessage = Awaited<ReturnType<PGlite['execProtocol']>>['messages'][number];
+
+/**
+ * PGlite behind the stand-in. It speaks to PGlite in wire-protocol messages rather than through
+ * `query()`, so that it gets what a Postgres server really sent: the full RowDescription and every
+ * value as unparsed text. (`query()` runs values through its own parsers and serializers, and its
+ * bytea serializer refuses the "\x…" text the driver sends.)
+ *
+ * `dataDir` undefined keeps the database in memory; otherwise it lives in that folder.
+ */
+export function pgliteBackend(dataDir: string | undefined): SqlBackend {
+  const opening = openPglite(dataDir);
+  // A failed open is reported by the first request; this keeps it from being an unhandled rejection.
+  opening.catch(() => undefined);
+  const queue = createSerialQueue();
+  let closed = false;
+
+  /**
+   * Runs a job alone on the one connection (the queue is the only lock: nothing else uses this
+   * PGlite), and never lets it leave that connection inside a transaction.
+   */
+  function exclusive<T>(job: (run: RunSql) => Promise<T>): Promise<T> {
+    return queue.run(async () => {
+      if (closed) throw new Error('the PGlite backend is closed');
+      const db = await opening;
+      let status = 'I';
+      const run: RunSql = async (text, params) => {
+        const outcome = await runOnPglite(db, text, params);
+        status = outcome.status;
+        if (outcome.error) throw outcome.error;
+        return outcome.result;
+      };
+      try {
+        return await job(run);
+      } finally {
+        // Neon ends the session with the request; here the session is shared by all requests, so a
+        // stray BEGIN (or a batch that failed) would otherwise swallow every later statement.
+        if (status !== 'I') await run('ROLLBACK', []);
+      }
+    });
+  }
+
+  return {
+    kind: 'pglite',
+    query: (text, params) => exclusive((run) => run(text, params)),
+    transaction: (fn, options) =>
+      exclusive(async (run) => {
+        await run(beginStatement(options), []);
+        const value = await fn(run);
+        await run('COMMIT', []);
+        return value;
+      }),
+    async close() {
+      await queue.run(async () => {
+        if (closed) return;
+        closed = true;
+        const db = await opening.catch(() => undefined);
+        await db?.close();
+      });
+    },
+  };
+}
+
+async function openPglite(dataDir: string | undefined): Promise<PGlite> {
+  if (dataDir === undefined) return await PGlite.create();
+  // PGlite creates the folder itself but not its parents (e.g. "<data dir>/pglite" on a first run).
+  await mkdir(dataDir, { recursive: true });
+  return await PGlite.create({ dataDir });
+}
+
+type Outcome = { result: RawResult; error: Error | undefined; status: string };
+
+/**
+ * One round trip: the extended protocol (Parse, Bind with text values, Describe, Execute) when
+ * there are params, as the Neon proxy does; the simple protocol when there are none, so that a
+ * text with several statements runs whole. Either way Sync ends it and the reply's ReadyForQuery
+ * tells whether the connection is still inside a transaction.
+ */
+async function runOnPglite(db: PGlite, text: string, params: SqlParams): Promise<Outcome> {
+  const request = params.length
+    ? concat([
+        serialize.parse({ text }),
+        serialize.bind({ values: [...params] }),
+        serialize.describe({ type: 'P' }),
+        serialize.execute({}),
+        serialize.sync(),
+      ])
+    : serialize.query(text);
+  const { messages: replies } = await db.execProtocol(request, { throwOnError: false });
+  return collect(replies);
+}
+
+/** Folds the server's replies into the last statement's result (as node-postgres reports the last one). */
+function collect(replies: BackendMessage[]): Outcome {
+  const empty = (): RawResult => ({ command: null, rowCount: null, fields: [], rows: [] });
+  let current = empty();
+  let last = empty();
+  let error: Error | undefined;
+  let status = 'I';
+  for (const reply of replies) {
+    if (reply instanceof messages.RowDescriptionMessage) {
+      current.fields = reply.fields.map((f) => ({
+        name: f.name,
+        tableID: f.tableID,
+        columnID: f.columnID,
+        dataTypeID: f.dataTypeID,
+        dataTypeSize: f.dataTypeSize,
+        dataTypeModifier: f.dataTypeModifier,
+      }));
+    } else if (reply instanceof messages.DataRowMessage) {
+      current.rows.push(reply.fields);
+    } else if (reply instanceof messages.CommandCompleteMessage) {
+      last = { ...current, ...parseCommandTag(reply.text) };
+      current = empty();
+    } else if (reply.name === 'emptyQuery') {
+      last = current;
+      current = empty();
+    } else if (reply instanceof messages.DatabaseError) {
+      error ??= reply;
+    } else if (reply instanceof messages.ReadyForQueryMessage) {
+      status = reply.status;
+    }
+  }
+  return { result: last, error, status };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((size, part) => size + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
