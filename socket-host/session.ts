@@ -32,12 +32,15 @@ export type SessionTuning = {
   leaseTtlMs: number;
   leaseRenewMs: number;
   reconnect: ReconnectTuning;
+  /** A drop shorter than this is not announced at all: reconnect churn would cost queue messages. */
+  announceOutageAfterMs: number;
 };
 
 export const DEFAULT_SESSION_TUNING: SessionTuning = {
   leaseTtlMs: 30_000,
   leaseRenewMs: 10_000,
   reconnect: DEFAULT_RECONNECT_TUNING,
+  announceOutageAfterMs: 30_000,
 };
 
 export type SessionDeps = {
@@ -55,7 +58,7 @@ export type SessionDeps = {
   printQr: boolean;
 };
 
-/** Statuses worth a queue message; connecting/reconnecting churn is not (only leaving 'open' is). */
+/** Statuses worth a queue message at once; an outage ('reconnecting') only once it lasts. */
 const ANNOUNCED = new Set<SessionState>(['qr', 'open', 'logged_out', 'replaced', 'stopped']);
 const RESTARTABLE = new Set<SessionState>(['logged_out', 'replaced', 'stopped']);
 
@@ -80,6 +83,7 @@ export class Session {
   private lastAnnounced: SessionState | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private outageTimer: NodeJS.Timeout | undefined;
   private leaseBusy: Promise<void> | undefined;
   private work: Promise<void> = Promise.resolve();
   private statusWrites: Promise<void> = Promise.resolve();
@@ -264,12 +268,20 @@ export class Session {
         .where(and(eq(waSessions.id, this.id), eq(waSessions.leaseOwner, this.deps.ownerId)))
         .then(() => undefined);
     this.statusWrites = this.statusWrites.then(write).catch((err) => this.log.warn({ err: errorText(err) }, 'status not saved'));
-    const leavingOpen = status === 'reconnecting' && previous === 'open';
-    if ((ANNOUNCED.has(status) || leavingOpen) && status !== this.lastAnnounced) {
-      this.lastAnnounced = status;
-      const event = sessionStatusEvent(this.id, status, reason, this.phone, new Date());
-      this.queue(() => this.deps.outbox.enqueue(event));
+    if (status === 'reconnecting' && previous === 'open') {
+      clearTimeout(this.outageTimer);
+      this.outageTimer = setTimeout(() => {
+        if (this.status === 'reconnecting' || this.status === 'connecting') this.announce('reconnecting');
+      }, this.deps.tuning.announceOutageAfterMs);
     }
+    if (ANNOUNCED.has(status)) this.announce(status);
+  }
+
+  private announce(status: SessionState): void {
+    if (status === this.lastAnnounced) return;
+    this.lastAnnounced = status;
+    const event = sessionStatusEvent(this.id, status, this.reason, this.phone, new Date());
+    this.queue(() => this.deps.outbox.enqueue(event));
   }
 
   private async forgetLink(): Promise<void> {
@@ -336,6 +348,7 @@ export class Session {
   /** Closes the socket (the link is kept for the next start), frees the lease and settles writes. */
   async stop(): Promise<void> {
     clearInterval(this.leaseTimer);
+    clearTimeout(this.outageTimer);
     this.stopping = true;
     await this.leaseBusy;
     this.detach();

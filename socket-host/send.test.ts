@@ -1,0 +1,141 @@
+/** POST /send and the other signed endpoints, against a real host, database and the fake socket. */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waSentMessages } from '../drizzle/schema.ts';
+import { QSTASH_DEV_CREDENTIALS } from '../shared/config/qstash-dev-credentials.ts';
+import { sendResult } from '../shared/contracts/send-request.ts';
+import { signQStashJwt } from '../shared/qstash-jwt.ts';
+import type { FakeSocket } from '../test-support/fake-socket.ts';
+import { pollUntil, signedFetch, startTestHost } from './testing.ts';
+import { startTestDatabase, type TestDatabase } from './test-database.ts';
+
+let t: TestDatabase;
+let h: Awaited<ReturnType<typeof startTestHost>>;
+let sock: FakeSocket;
+
+beforeAll(async () => {
+  t = await startTestDatabase();
+  h = await startTestHost(t);
+  await pollUntil(() => h.host.sessions.get('main')?.status === 'open', 'the session to open');
+  sock = h.fake.latest()!;
+});
+afterAll(async () => {
+  await h?.host.stop();
+  await t?.close();
+});
+
+let n = 0;
+const request = (overrides: Record<string, unknown> = {}) => ({
+  v: 1,
+  sessionId: 'main',
+  to: '+55 11 98765-4321',
+  waMessageId: `3EB0${(++n).toString(16).toUpperCase().padStart(16, '0')}`,
+  text: 'Olá! Abrimos sábado das 9h às 13h.',
+  ...overrides,
+});
+const sign = (url: string, raw: string) =>
+  signQStashJwt({ signingKey: QSTASH_DEV_CREDENTIALS.QSTASH_CURRENT_SIGNING_KEY, url, body: new TextEncoder().encode(raw) });
+const send = (body: unknown, init: Parameters<typeof signedFetch>[1] = {}) => signedFetch(`${h.host.url}/send`, { body, ...init });
+
+describe('POST /send', () => {
+  it.each([
+    ['unsigned', { signature: null }],
+    ['forged (wrong key)', { signingKey: 'sig_notTheRealKeyAtAll000000' }],
+    ['expired', { issuedAt: Math.floor(Date.now() / 1000) - 3_600 }],
+    ['garbage', { signature: 'not.a.jwt' }],
+  ])('refuses a %s request with 401 and sends nothing', async (_, init) => {
+    const body = request();
+    const res = await send(body, init);
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.code).toBe('UNAUTHORIZED');
+    expect(sock.sent().filter((s) => s.id === body.waMessageId)).toHaveLength(0);
+    expect(await t.db.select().from(waSentMessages).where(eq(waSentMessages.waMessageId, body.waMessageId))).toHaveLength(0);
+  });
+
+  it('refuses a signature made for another body', async () => {
+    const body = request();
+    const url = `${h.host.url}/send`;
+    const signature = await sign(url, JSON.stringify({ ...body, text: 'something else' }));
+    const res = await fetch(url, { method: 'POST', headers: { 'upstash-signature': signature }, body: JSON.stringify(body) });
+    expect(res.status).toBe(401);
+    expect(sock.sent().filter((s) => s.id === body.waMessageId)).toHaveLength(0);
+  });
+
+  it('sends a signed request once, with typing first, and answers a repeat as a duplicate without sending again', async () => {
+    const body = request({ typing: true });
+    const first = await send(body);
+    expect(first.status).toBe(200);
+    expect(sendResult.parse(await first.json())).toMatchObject({ waMessageId: body.waMessageId, status: 'sent', duplicate: false });
+    const again = await send(body);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ waMessageId: body.waMessageId, duplicate: true });
+
+    const sent = sock.sent().filter((s) => s.id === body.waMessageId);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ to: '5511987654321@s.whatsapp.net', text: body.text });
+    const presences = sock.presences.filter((p) => p.jid === '5511987654321@s.whatsapp.net').map((p) => p.type);
+    expect(presences.slice(-2)).toEqual(['composing', 'paused']);
+    const [row] = await t.db.select().from(waSentMessages).where(eq(waSentMessages.waMessageId, body.waMessageId));
+    expect(row).toMatchObject({ state: 'sent', remoteJid: '5511987654321@s.whatsapp.net' });
+    expect(JSON.parse(row!.message!)).toMatchObject({ extendedTextMessage: { text: body.text } });
+  });
+
+  it('sends once when the same id arrives twice at the same time', async () => {
+    const body = request({ typing: false });
+    const answers = await Promise.all([send(body), send(body)]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200]);
+    const flags = await Promise.all(answers.map(async (r) => (await r.json()).duplicate));
+    expect(flags.sort()).toEqual([false, true]);
+    expect(sock.sent().filter((s) => s.id === body.waMessageId)).toHaveLength(1);
+  });
+
+  it('re-sends the same WhatsApp id when an earlier try stopped after recording it (state sending)', async () => {
+    const body = request({ typing: false });
+    await t.db.insert(waSentMessages).values({ sessionId: 'main', waMessageId: body.waMessageId, remoteJid: '5511987654321@s.whatsapp.net' });
+    const res = await send(body);
+    expect(await res.json()).toMatchObject({ duplicate: false });
+    expect(sock.sent().filter((s) => s.id === body.waMessageId)).toHaveLength(1);
+  });
+
+  it.each([
+    ['malformed JSON', '{"v":1,', 'BAD_REQUEST'],
+    ['a missing field', JSON.stringify({ v: 1, sessionId: 'main', to: '5511', text: 'x' }), 'VALIDATION_FAILED'],
+    ['a lower-case id', JSON.stringify({ ...request(), waMessageId: '3eb0abc' }), 'VALIDATION_FAILED'],
+    ['an impossible recipient', JSON.stringify({ ...request(), to: 'not a phone' }), 'VALIDATION_FAILED'],
+  ])('answers 400 to %s', async (_, raw, code) => {
+    const url = `${h.host.url}/send`;
+    const signature = await sign(url, raw);
+    const before = sock.sent().length;
+    const res = await fetch(url, { method: 'POST', headers: { 'upstash-signature': signature }, body: raw });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe(code);
+    expect(sock.sent().length).toBe(before);
+  });
+
+  it('answers 404 for a session this host does not hold', async () => {
+    const res = await send(request({ sessionId: 'elsewhere' }));
+    expect(res.status).toBe(404);
+  });
+
+  it('accepts the next signing key too (key rotation)', async () => {
+    const res = await send(request({ typing: false }), { signingKey: QSTASH_DEV_CREDENTIALS.QSTASH_NEXT_SIGNING_KEY });
+    expect(res.status).toBe(200);
+  });
+
+  it('answers 503 UNAVAILABLE while the socket is not open, sending nothing, and sends once it is back', async () => {
+    // 440 does not reconnect by itself, so the socket stays down for as long as this test needs.
+    sock.close(440);
+    await pollUntil(() => h.host.sessions.get('main')?.status === 'replaced', 'the session to stop');
+    const body = request({ typing: false });
+    const res = await send(body);
+    expect(res.status).toBe(503);
+    expect((await res.json()).error.code).toBe('UNAVAILABLE');
+    expect(h.fake.sent().filter((s) => s.id === body.waMessageId)).toHaveLength(0);
+
+    expect((await signedFetch(`${h.host.url}/sessions/main/start`, { body: {} })).status).toBe(200);
+    await pollUntil(() => h.host.sessions.get('main')?.status === 'open', 'the session to open again');
+    sock = h.fake.latest()!;
+    expect((await send(body)).status).toBe(200);
+    expect(h.fake.sent().filter((s) => s.id === body.waMessageId)).toHaveLength(1);
+  });
+});
