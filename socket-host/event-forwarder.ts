@@ -1,0 +1,51 @@
+/**
+ * Turns what a socket emits into outbox events: messages (minus our own echoes and the kinds not
+ * forwarded) and delivery statuses (only failures unless WA_STATUS_EVENTS=all).
+ */
+import type { BaileysEventMap } from '@whiskeysockets/baileys';
+import { messageEvent, normalizeMessage, normalizeStatusUpdate, statusEvent, type MessageKind } from './normalize.ts';
+import type { Outbox } from './outbox.ts';
+import type { SentMessages } from './sent-messages.ts';
+
+export type ForwarderDeps = {
+  outbox: Outbox;
+  sent: SentMessages;
+  statusEvents: 'failed' | 'all';
+  forwardKinds: ReadonlySet<MessageKind>;
+};
+
+export function createEventForwarder(sessionId: string, deps: ForwarderDeps, stopping: () => boolean) {
+  return {
+    async upsert({ messages, type }: BaileysEventMap['messages.upsert']): Promise<void> {
+      for (const msg of messages) {
+        const n = normalizeMessage(msg, type, Math.floor(Date.now() / 1000));
+        if (!n || !deps.forwardKinds.has(n.kind)) continue;
+        // Our own /send comes back as a fromMe upsert: it is not the team taking over.
+        if (n.fromMe && (await retrying(() => deps.sent.isOurs(sessionId, n.waMessageId), stopping))) continue;
+        await deps.outbox.enqueue(messageEvent(sessionId, n, new Date()));
+      }
+    },
+
+    async statuses(updates: BaileysEventMap['messages.update']): Promise<void> {
+      for (const u of updates) {
+        const s = normalizeStatusUpdate(u);
+        if (!s || (deps.statusEvents === 'failed' && s.status !== 'failed')) continue;
+        await deps.outbox.enqueue(statusEvent(sessionId, s, new Date()));
+      }
+    },
+  };
+}
+
+/** Retries a database read or write until it works: an event must not be dropped for a blip. */
+export async function retrying<T>(fn: () => Promise<T>, stopped: () => boolean): Promise<T> {
+  let delay = 500;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (stopped()) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(30_000, delay * 2);
+    }
+  }
+}
