@@ -93,7 +93,8 @@ export async function startSocketHost(options: SocketHostOptions): Promise<Socke
   const outbox = createOutbox({
     db,
     qstash,
-    destination: new URL('/hooks/whatsapp', config.PUBLIC_URL).toString(),
+    // Appended, not resolved: a PUBLIC_URL with a path prefix (behind a proxy) must keep it.
+    destination: `${config.PUBLIC_URL.replace(/\/+$/, '')}/hooks/whatsapp`,
     sessionIds,
     log: log.child({ part: 'outbox' }),
     tuning: options.tuning?.outbox,

@@ -104,7 +104,7 @@ export class PlaygroundSocket implements HostSocket {
     this.state = 'closed';
     this.emit('connection.update', {
       connection: 'close',
-      lastDisconnect: { error: disconnectError(statusCode, message) as never, date: new Date() },
+      lastDisconnect: { error: disconnectError(statusCode, message), date: new Date() },
     });
   }
 
@@ -168,7 +168,7 @@ export class PlaygroundSocket implements HostSocket {
   async end(error: Error | undefined): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    this.emit('connection.update', { connection: 'close', lastDisconnect: { error: error as never, date: new Date() } });
+    this.emit('connection.update', { connection: 'close', lastDisconnect: { error, date: new Date() } });
   }
 }
 
