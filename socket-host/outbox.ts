@@ -50,7 +50,7 @@ export function createOutbox(options: OutboxOptions) {
     if (!stopped) timer = setTimeout(kick, delay);
   }
 
-  /** Publishes until the outbox is empty or a publish fails; false on failure. */
+  /** Publishes until the outbox is empty or a publish fails (which schedules a retry). */
   async function drainOnce(): Promise<void> {
     for (;;) {
       if (stopped) return;
@@ -142,11 +142,6 @@ export function createOutbox(options: OutboxOptions) {
       stopped = true;
       clearTimeout(timer);
       await draining;
-    },
-
-    /** For tests and shutdown: resolves once no drain is running or scheduled to rerun. */
-    async idle(): Promise<void> {
-      while (draining) await draining;
     },
   };
 }
