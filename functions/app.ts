@@ -7,9 +7,14 @@ import { loadFunctionsConfig } from '../shared/config/functions-config.ts';
 import { ApiError, renderError } from './errors.ts';
 import { health } from './health/route.ts';
 import { hooks } from './hooks/route.ts';
+import { verifyQStash } from './hooks/verify-qstash.ts';
 import { playground } from './playground/route.ts';
 import type { HonoEnv } from './hono-env.ts';
 import { createServices, type Services } from './services.ts';
+import { allowedMethods } from './method-not-allowed.ts';
+import { newV1App } from './v1/app.ts';
+import { DELIVERY_HOOK_PATH } from './webhooks/emit.ts';
+import { webhookDeliveryHook } from './webhooks/delivery-hook.ts';
 
 export type AppOptions = {
   /** Given by the local stack and the tests; on Workers and Vercel they are built from the environment. */
@@ -40,10 +45,22 @@ export function newApp(options: AppOptions = {}) {
   );
 
   app.route('/api/health', health);
+  // Before the /hooks sub-app, whose own signature check would otherwise run a second time.
+  app.post(DELIVERY_HOOK_PATH, verifyQStash, webhookDeliveryHook);
   app.route('/hooks', hooks);
   app.route('/playground', playground);
+  app.route('/', newV1App() as unknown as Hono<HonoEnv>);
 
-  app.notFound((c) => renderError(new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`), c));
+  app.notFound((c) => {
+    const allow = allowedMethods(app.routes, c.req.path);
+    if (allow.length > 0) {
+      return renderError(
+        new ApiError('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${c.req.path}; use ${allow.join(', ')}.`, { Allow: allow.join(', ') }),
+        c,
+      );
+    }
+    return renderError(new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`), c);
+  });
   app.onError((err, c) => renderError(err, c));
   return app;
 }

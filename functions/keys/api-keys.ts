@@ -1,19 +1,25 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import { apiKeys } from '../../drizzle/schema.ts';
 import type { Db } from '../../shared/db.ts';
 
+/**
+ * What a key may do. `agent:read` only reads the agent's settings; `agent:write` reads and changes them.
+ * `keys:admin` manages keys, so it can mint any other scope: give it to people, not to integrations.
+ */
 export const SCOPES = [
   'messages:write',
   'conversations:read',
   'conversations:write',
+  'agent:read',
   'agent:write',
   'webhooks:write',
   'keys:admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** Keys look like `iak_live_<43 chars>`: the prefix makes a leaked key recognisable to secret scanners. */
+/** Keys look like `iak_<43 chars>`: the prefix makes a leaked key recognisable to secret scanners. */
 const KEY_PREFIX = 'iak_';
+const KEY_SHAPE = /^iak_[A-Za-z0-9_-]{20,200}$/;
 
 export async function hashKey(key: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
@@ -33,7 +39,7 @@ export async function createApiKey(db: Db, input: { name: string; scopes: readon
   const key = input.key ?? newKey();
   const [row] = await db
     .insert(apiKeys)
-    .values({ name: input.name, prefix: displayPrefix(key), hash: await hashKey(key), scopes: [...input.scopes] })
+    .values({ name: input.name, prefix: displayPrefix(key), hash: await hashKey(key), scopes: [...new Set(input.scopes)] })
     .onConflictDoNothing({ target: apiKeys.hash })
     .returning();
   return { key, row };
@@ -56,4 +62,69 @@ export async function ensureAdminKey(db: Db, fromEnv?: string): Promise<{ genera
   if (existing) return { prefix: existing.prefix };
   const { key } = await createApiKey(db, { name: 'admin', scopes: SCOPES });
   return { generated: key, prefix: displayPrefix(key) };
+}
+
+export type AuthenticatedKey = { id: string; name: string; scopes: string[]; lastUsedAt: Date | null };
+
+/**
+ * Looks a presented key up by its hash. Anything not shaped like one of our keys is refused without a
+ * database round trip. (API_KEY from the environment may have any shape, so it is looked up too.)
+ */
+export async function authenticateKey(db: Db, presented: string): Promise<AuthenticatedKey | 'unknown' | 'revoked'> {
+  if (presented.length < 24 || presented.length > 256 || !/^[\x21-\x7e]+$/.test(presented)) return 'unknown';
+  if (presented.startsWith(KEY_PREFIX) && !KEY_SHAPE.test(presented)) return 'unknown';
+  const [row] = await db
+    .select({ id: apiKeys.id, name: apiKeys.name, scopes: apiKeys.scopes, lastUsedAt: apiKeys.lastUsedAt, revokedAt: apiKeys.revokedAt })
+    .from(apiKeys)
+    .where(eq(apiKeys.hash, await hashKey(presented)))
+    .limit(1);
+  if (!row) return 'unknown';
+  if (row.revokedAt) return 'revoked';
+  return { id: row.id, name: row.name, scopes: row.scopes, lastUsedAt: row.lastUsedAt };
+}
+
+/** Records use at most once a minute per key: a write per request would cost more than it tells. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+export function needsTouch(key: AuthenticatedKey, now = Date.now()): boolean {
+  return !key.lastUsedAt || now - key.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
+}
+
+export async function touchApiKey(db: Db, id: string): Promise<void> {
+  await db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, id));
+}
+
+export async function listApiKeys(db: Db) {
+  return await db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      scopes: apiKeys.scopes,
+      createdAt: apiKeys.createdAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      revokedAt: apiKeys.revokedAt,
+    })
+    .from(apiKeys)
+    .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id))
+    .limit(1000);
+}
+
+/**
+ * Revokes a key at once (the next request with it gets 401). Revoking twice is fine. Refuses to revoke
+ * the last usable `keys:admin` key, which would leave nobody able to manage keys.
+ */
+export async function revokeApiKey(db: Db, id: string): Promise<'revoked' | 'not_found' | 'last_admin'> {
+  const [[target], [others]] = await db.batch([
+    db.select({ scopes: apiKeys.scopes, revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, id)),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(apiKeys)
+      .where(and(ne(apiKeys.id, id), isNull(apiKeys.revokedAt), sql`'keys:admin' = any(${apiKeys.scopes})`)),
+  ]);
+  if (!target) return 'not_found';
+  if (target.revokedAt) return 'revoked';
+  if (target.scopes.includes('keys:admin') && (others?.n ?? 0) === 0) return 'last_admin';
+  await db.update(apiKeys).set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` }).where(eq(apiKeys.id, id));
+  return 'revoked';
 }

@@ -1,0 +1,88 @@
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { webhookSubscriptions } from '../../drizzle/schema.ts';
+import type { Db } from '../../shared/db.ts';
+import type { Services } from '../services.ts';
+import type { WebhookEventType } from './events.ts';
+
+/** More would mostly multiply queue messages (one per subscriber per event) on a free plan. */
+export const MAX_SUBSCRIPTIONS = 25;
+
+export type Subscription = { id: string; url: string; events: string[]; secret: string };
+
+/** A Standard Webhooks secret: `whsec_` + base64 of 24 random bytes. */
+export function newWebhookSecret(): string {
+  return `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24))))}`;
+}
+
+/**
+ * In the cloud a subscriber must be a public https URL: the functions would otherwise POST signed
+ * bodies into their own private network on a caller's say-so. Locally anything http(s) goes.
+ */
+export function webhookUrlProblem(url: string, mode: 'local' | 'cloud'): string | undefined {
+  if (mode === 'local') return undefined;
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'https:') return 'must be an https URL';
+  const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const privateHost =
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host.endsWith('.internal') ||
+    /^(127\.|10\.|0\.|169\.254\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host) ||
+    /^(::1?|f[cd][0-9a-f]{2}:.*|fe80:.*)$/.test(host);
+  return privateHost ? 'must be a public address' : undefined;
+}
+
+export async function createSubscription(s: Services, input: { url: string; events: WebhookEventType[] }) {
+  const [active] = await s.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(webhookSubscriptions)
+    .where(isNull(webhookSubscriptions.deletedAt));
+  if ((active?.n ?? 0) >= MAX_SUBSCRIPTIONS) return undefined;
+  const secret = newWebhookSecret();
+  const [row] = await s.db.insert(webhookSubscriptions).values({ url: input.url, events: input.events, secret }).returning();
+  forgetSubscriptions(s.db);
+  return row ? { row, secret } : undefined;
+}
+
+export async function listSubscriptions(db: Db) {
+  return await db
+    .select({ id: webhookSubscriptions.id, url: webhookSubscriptions.url, events: webhookSubscriptions.events, createdAt: webhookSubscriptions.createdAt })
+    .from(webhookSubscriptions)
+    .where(isNull(webhookSubscriptions.deletedAt))
+    .orderBy(asc(webhookSubscriptions.createdAt), asc(webhookSubscriptions.id));
+}
+
+/** Soft delete: the deliveries and attempts already recorded stay; pending ones are dropped when due. */
+export async function deleteSubscription(db: Db, id: string): Promise<boolean> {
+  const rows = await db
+    .update(webhookSubscriptions)
+    .set({ deletedAt: sql`now()` })
+    .where(and(eq(webhookSubscriptions.id, id), isNull(webhookSubscriptions.deletedAt)))
+    .returning({ id: webhookSubscriptions.id });
+  forgetSubscriptions(db);
+  return rows.length > 0;
+}
+
+/**
+ * Events are emitted on every message, and most installs have no subscriber: an isolate keeps the
+ * active subscriptions for a few seconds so that case costs no database round trip. Changes through
+ * the API clear this isolate's copy; other isolates see them within the TTL.
+ */
+const TTL_MS = 5000;
+const cache = new WeakMap<Db, { at: number; value: Promise<Subscription[]> }>();
+
+export function activeSubscriptions(db: Db): Promise<Subscription[]> {
+  const hit = cache.get(db);
+  if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
+  const value = db
+    .select({ id: webhookSubscriptions.id, url: webhookSubscriptions.url, events: webhookSubscriptions.events, secret: webhookSubscriptions.secret })
+    .from(webhookSubscriptions)
+    .where(isNull(webhookSubscriptions.deletedAt));
+  cache.set(db, { at: Date.now(), value });
+  value.catch(() => cache.delete(db));
+  return value;
+}
+
+export function forgetSubscriptions(db: Db): void {
+  cache.delete(db);
+}
