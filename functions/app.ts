@@ -11,7 +11,7 @@ import { verifyQStash } from './hooks/verify-qstash.ts';
 import { playground } from './playground/route.ts';
 import type { HonoEnv } from './hono-env.ts';
 import { createServices, type Services } from './services.ts';
-import { allowedMethods } from './method-not-allowed.ts';
+import { allowedMethods } from './v1/method-not-allowed.ts';
 import { newV1App } from './v1/app.ts';
 import { DELIVERY_HOOK_PATH } from './webhooks/emit.ts';
 import { webhookDeliveryHook } from './webhooks/delivery-hook.ts';
