@@ -17,6 +17,8 @@ const extra = {
   /** Railway and most hosts set PORT; locally SOCKET_HOST_PORT keeps it apart from the functions' PORT. */
   SOCKET_HOST_PORT: port.optional(),
   PORT: port.optional(),
+  /** 'failed' forwards only failed deliveries; 'all' also sent/delivered/read (one queue message each). */
+  WA_STATUS_EVENTS: z.enum(['failed', 'all']).default('failed'),
   /** The linked numbers this host holds, comma-separated session ids. */
   WA_SESSIONS: z
     .string()
