@@ -3,13 +3,16 @@ import type { AddressInfo } from 'node:net';
 
 type FetchHandler = (request: Request) => Response | Promise<Response>;
 
-/** Serves a fetch handler on 127.0.0.1 at a free port; returns its base URL and a close function. */
-export async function listen(
-  fetch: FetchHandler,
-  port = 0,
-): Promise<{ url: string; port: number; server: ServerType; close(): Promise<void> }> {
-  return await new Promise((resolve) => {
+export type Listening = { url: string; port: number; server: ServerType; close(): Promise<void> };
+
+/**
+ * Serves a fetch handler on 127.0.0.1 (port 0 = a free one); rejects if the port is taken, so the
+ * caller can say so in a sentence instead of crashing on an unhandled 'error' event.
+ */
+export async function listen(fetch: FetchHandler, port = 0): Promise<Listening> {
+  return await new Promise((resolve, reject) => {
     const server = serve({ fetch, port, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+      server.off('error', reject);
       resolve({
         url: `http://127.0.0.1:${info.port}`,
         port: info.port,
@@ -21,5 +24,6 @@ export async function listen(
           }),
       });
     });
+    server.once('error', reject);
   });
 }

@@ -6,7 +6,7 @@ import { createDb } from '../shared/db.ts';
 import { ensureAdminKey } from '../functions/keys/api-keys.ts';
 import { startFunctions } from '../functions/node-server.ts';
 import { createServices } from '../functions/services.ts';
-import { startSocketHost } from '../socket-host/host.ts';
+import { startSocketHost, type SocketHostOptions } from '../socket-host/host.ts';
 import { freePort } from './free-port.ts';
 import { createStandIns } from './services.ts';
 import { listen } from './listen.ts';
@@ -22,8 +22,10 @@ export type StackOptions = {
   /** Extra variables for both sides (AI_*, API_KEY, WA_STATUS_EVENTS…). */
   env?: Record<string, string | undefined>;
   /** The WhatsApp boundary: tests pass a fake socket; the default is Baileys. */
-  makeSocket?: Parameters<typeof startSocketHost>[0]['makeSocket'];
+  makeSocket?: SocketHostOptions['makeSocket'];
   playground?: boolean;
+  /** Socket-host timings (throttle, reconnects…), for tests and benchmarks. */
+  socketHostTuning?: SocketHostOptions['tuning'];
   qstashRetryDelayMs?: (retried: number) => number;
   logLevel?: string;
 };
@@ -76,6 +78,8 @@ export async function startStack(options: StackOptions = {}) {
     config: socketHostConfig,
     makeSocket: options.makeSocket,
     playground: options.playground,
+    tuning: options.socketHostTuning,
+    printQr: options.makeSocket === undefined,
     log: log.child({ side: 'socket-host' }),
   });
   const functionsServices = createServices(functionsConfig, log.child({ side: 'functions' }));
