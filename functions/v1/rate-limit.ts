@@ -52,16 +52,22 @@ async function take<E extends Env>(c: Context<E>, s: Services, kind: Kind, ident
   return result;
 }
 
-function refuse(outcome: Outcome, message: string): ApiError {
-  const headers = rateLimitHeaders(outcome);
-  return new ApiError('RATE_LIMITED', message, { ...headers, 'Retry-After': String(Math.max(1, Number(headers['RateLimit-Reset']))) });
+/**
+ * The refusing limit's headers, also set on the context: headers set there earlier (the per-key ones)
+ * would otherwise be copied over the error answer's own.
+ */
+function refuse<E extends Env>(c: Context<E>, outcome: Outcome, message: string): ApiError {
+  const limit = rateLimitHeaders(outcome);
+  const headers = { ...limit, 'Retry-After': String(Math.max(1, Number(limit['RateLimit-Reset']))) };
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  return new ApiError('RATE_LIMITED', message, headers);
 }
 
 /** Every authenticated /v1 request counts against its key; the headers go on every answer. */
 export const limitPerKey = createMiddleware<V1Env>(async (c, next) => {
   const outcome = await take(c, c.get('services'), 'key', c.get('apiKey').id);
   const headers = rateLimitHeaders(outcome);
-  if (!outcome.success) throw refuse(outcome, 'Too many requests for this API key; retry after the time in Retry-After.');
+  if (!outcome.success) throw refuse(c, outcome, 'Too many requests for this API key; retry after the time in Retry-After.');
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
   await next();
 });
@@ -69,5 +75,5 @@ export const limitPerKey = createMiddleware<V1Env>(async (c, next) => {
 /** POST /v1/messages also counts against the recipient, over all keys together. */
 export async function limitPerContact<E extends Env>(c: Context<E>, s: Services, sessionId: string, jid: string): Promise<void> {
   const outcome = await take(c, s, 'contact', `${sessionId}:${jid}`);
-  if (!outcome.success) throw refuse(outcome, 'Too many messages to this contact; retry after the time in Retry-After.');
+  if (!outcome.success) throw refuse(c, outcome, 'Too many messages to this contact; retry after the time in Retry-After.');
 }
