@@ -6,9 +6,9 @@ import { createDb } from '../shared/db.ts';
 import { ensureAdminKey } from '../functions/keys/api-keys.ts';
 import { startFunctions } from '../functions/node-server.ts';
 import { createServices } from '../functions/services.ts';
-import { startSocketHost, type SocketHostOptions } from '../socket-host/host.ts';
+import { startSocketHost, type SocketHost, type SocketHostOptions } from '../socket-host/host.ts';
 import { freePort } from './free-port.ts';
-import { createStandIns } from './services.ts';
+import { createStandIns, type StandIns } from './services.ts';
 import { listen } from './listen.ts';
 
 export type StackOptions = {
@@ -43,7 +43,11 @@ export async function startStack(options: StackOptions = {}) {
     port(options.ports?.services),
   ]);
   const services = `http://127.0.0.1:${servicesPort}`;
-  const standIns = createStandIns({
+  // Bind the port before opening the embedded database: a second `npm run dev` on the same data
+  // must stop at the taken port, never open PGlite's files while another process holds them.
+  let standIns: StandIns | undefined;
+  const servicesServer = await listen((req) => standIns!.app.fetch(req), servicesPort);
+  standIns = createStandIns({
     databaseUrl: options.databaseUrl,
     redisUrl: options.redisUrl,
     dataDir: options.dataDir,
@@ -51,7 +55,6 @@ export async function startStack(options: StackOptions = {}) {
     qstashRetryDelayMs: options.qstashRetryDelayMs,
     log: (line) => log.debug(line),
   });
-  const servicesServer = await listen(standIns.app.fetch, servicesPort);
 
   // Product code reaches the database only through Neon's HTTP protocol, here served by the stand-in.
   const env = {
@@ -74,30 +77,45 @@ export async function startStack(options: StackOptions = {}) {
   await migrateDatabase(db);
   const adminKey = await ensureAdminKey(db, functionsConfig.API_KEY);
 
-  const socketHost = await startSocketHost({
-    config: socketHostConfig,
-    makeSocket: options.makeSocket,
-    playground: options.playground,
-    tuning: options.socketHostTuning,
-    printQr: options.makeSocket === undefined,
-    log: log.child({ side: 'socket-host' }),
-  });
+  const startHost = () =>
+    startSocketHost({
+      config: { ...socketHostConfig, listenPort: socketHostPort },
+      makeSocket: options.makeSocket,
+      playground: options.playground,
+      tuning: options.socketHostTuning,
+      printQr: options.makeSocket === undefined,
+      log: log.child({ side: 'socket-host' }),
+    });
+  let socketHost: SocketHost | undefined = await startHost();
   const functionsServices = createServices(functionsConfig, log.child({ side: 'functions' }));
   const functions = await startFunctions({ services: functionsServices, port: functionsPort });
 
   return {
-    urls: { functions: functions.url, socketHost: socketHost.url, services },
+    urls: { functions: functions.url, socketHost: `http://127.0.0.1:${socketHostPort}`, services },
     adminKey,
     env,
     db,
-    standIns,
-    socketHost,
+    standIns: standIns as StandIns,
+    /** The running socket-host (undefined while stopped by `stopSocketHost`). */
+    get socketHost() {
+      return socketHost;
+    },
+    /** Stops the socket-host as a crash or a deploy would; the rest keeps running. */
+    async stopSocketHost() {
+      await socketHost?.stop();
+      socketHost = undefined;
+    },
+    /** Starts it again on the same port and database. */
+    async startSocketHost() {
+      socketHost ??= await startHost();
+      return socketHost;
+    },
     functions: { ...functions, services: functionsServices },
-    describe: standIns.describe,
+    describe: (standIns as StandIns).describe,
     async stop() {
       await functions.stop();
-      await socketHost.stop();
-      await standIns.close();
+      await socketHost?.stop();
+      await standIns!.close();
       await servicesServer.close();
     },
   };

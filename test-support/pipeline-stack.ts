@@ -1,0 +1,97 @@
+import { count, eq } from 'drizzle-orm';
+import { conversations, messages } from '../drizzle/schema.ts';
+import { saveSettings, type AgentSettings } from '../functions/agent/settings.ts';
+import { startStack, type StackOptions } from '../local/stack.ts';
+import { createFakeSockets } from './fake-socket.ts';
+import { startFakeOpenAI, type ChatRequest } from './fake-openai.ts';
+import { createTestDatabase } from './postgres.ts';
+import { TEST_REDIS_URL } from './redis.ts';
+
+/** Fast socket-host timings: tests never wait on production delays, and correctness never depends on them. */
+const FAST_HOST = {
+  session: { leaseTtlMs: 3_000, leaseRenewMs: 200, reconnect: { baseDelayMs: 10, maxDelayMs: 50, maxBadSessionAttempts: 2 } },
+  outbox: { retryDelayMs: 50, maxRetryDelayMs: 200 },
+  throttle: { minGapMs: 0, typingMsPerChar: 0.01, maxTypingMs: 5 },
+};
+
+/**
+ * The real stack in services mode — functions, socket-host with a fake WhatsApp socket, the local
+ * queue, a fresh PostgreSQL database, Redis — plus a fake OpenAI-compatible model. Only WhatsApp and
+ * the model are stand-ins.
+ */
+export async function startPipelineStack(
+  options: { settings?: Partial<AgentSettings>; reply?: (req: ChatRequest) => string; env?: Record<string, string> } & Partial<StackOptions> = {},
+) {
+  const database = await createTestDatabase();
+  const model = await startFakeOpenAI(options.reply);
+  const fake = createFakeSockets();
+  const { settings, reply: _reply, env, ...stackOptions } = options;
+  const stack = await startStack({
+    databaseUrl: database.url,
+    redisUrl: TEST_REDIS_URL,
+    makeSocket: fake.makeSocket,
+    socketHostTuning: FAST_HOST,
+    // QStash's real backoff is 12 s, 2.5 min…; tests retry within a few hundred milliseconds.
+    qstashRetryDelayMs: () => 200,
+    env: { AI_BASE_URL: model.baseUrl, AI_API_KEY: 'test', AI_MODEL: 'fake-model', WA_SESSIONS: 'default', ...env },
+    ...stackOptions,
+  });
+  await saveSettings(stack.functions.services.db, { burstWindowMs: 300, ...settings });
+
+  const db = stack.db;
+  const socket = () => {
+    const s = fake.latest();
+    if (!s) throw new Error('no fake socket yet');
+    return s;
+  };
+
+  return {
+    stack,
+    model,
+    fake,
+    db,
+    adminKey: stack.adminKey.generated!,
+    /** A customer writes on WhatsApp (through the currently connected fake socket). */
+    customerWrites: (from: string, text: string, extra: { id?: string; type?: 'notify' | 'append'; fromMe?: boolean } = {}) =>
+      socket().inject({ from, text, ...extra }),
+    /** What the socket-host sent to WhatsApp, across reconnects and restarts. */
+    sentTo: (phone: string) => fake.sent(phone),
+    async rows(phone: string) {
+      return await db
+        .select({ id: messages.id, direction: messages.direction, author: messages.author, text: messages.text, status: messages.status, waMessageId: messages.waMessageId, conversationId: messages.conversationId })
+        .from(messages)
+        .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+        .where(eq(conversations.phone, phone))
+        .orderBy(messages.createdAt);
+    },
+    async messageCount() {
+      const [row] = await db.select({ n: count() }).from(messages);
+      return row!.n;
+    },
+    /** Waits until the queue has nothing pending (deliveries, retries, delayed jobs). */
+    idle: () => stack.standIns.qstash.idle(),
+    async stop() {
+      await stack.stop();
+      await model.close();
+      await database.drop();
+    },
+  };
+}
+
+export type PipelineStack = Awaited<ReturnType<typeof startPipelineStack>>;
+
+/** Polls until `check` returns a truthy value. */
+export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
