@@ -39,7 +39,8 @@ export function newApp(options: AppOptions = {}) {
     bodyLimit({
       maxSize: 256 * 1024,
       onError: () => {
-        throw new ApiError('PAYLOAD_TOO_LARGE', 'The request body is larger than 256 KiB.');
+        // The rest of the body is never read, so the connection cannot carry another request.
+        throw new ApiError('PAYLOAD_TOO_LARGE', 'The request body is larger than 256 KiB.', { Connection: 'close' });
       },
     }),
   );

@@ -5,6 +5,9 @@ import { ConversationSchema, MessageSchema } from './views.ts';
 
 /** Request and response schemas of /v1: they validate, type the handlers and generate openapi.json. */
 
+/** A linked number's session id, as the socket-host names sessions. */
+export const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 export const ErrorSchema = z
   .object({
     error: z.object({
@@ -54,7 +57,7 @@ export const SendMessageBody = z
     text: z.string().min(1).max(4096).refine((t) => t.trim().length > 0, 'must not be blank'),
     sessionId: z
       .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _')
+      .regex(SESSION_ID, 'must be 1-64 letters, digits, - or _')
       .default('default')
       .openapi({ description: 'Which linked number sends it.' }),
   })

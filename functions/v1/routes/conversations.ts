@@ -5,13 +5,13 @@ import { listConversationMessages, listConversations, pauseConversation, resumeC
 import { decodeCursor, pageLimit } from '../cursor.ts';
 import type { V1Env } from '../env.ts';
 import { errors, jsonBody, ok } from '../openapi.ts';
-import { ConversationPage, IdParams, MessagePage, PageQuery, PauseBody } from '../schemas.ts';
+import { ConversationPage, IdParams, MessagePage, PageQuery, PauseBody, SESSION_ID } from '../schemas.ts';
 import { ConversationSchema } from '../views.ts';
 
 const notFound = (id: string) => new ApiError('NOT_FOUND', `No conversation with id ${id}.`);
 
 const ConversationQuery = PageQuery.extend({
-  sessionId: z.string().max(64).optional().openapi({ description: 'Only this linked number’s conversations.' }),
+  sessionId: z.string().regex(SESSION_ID, 'must be 1-64 letters, digits, - or _').optional().openapi({ description: 'Only this linked number’s conversations.' }),
 });
 
 export const listConversationsRoute = createRoute({
