@@ -51,6 +51,8 @@ export async function startPipelineStack(
     fake,
     db,
     adminKey: stack.adminKey.generated!,
+    /** The PostgreSQL database behind the stand-in (for tests that inject real database faults). */
+    databaseUrl: database.url,
     /** A customer writes on WhatsApp (through the currently connected fake socket). */
     customerWrites: (from: string, text: string, extra: { id?: string; type?: 'notify' | 'append'; fromMe?: boolean } = {}) =>
       socket().inject({ from, text, ...extra }),
