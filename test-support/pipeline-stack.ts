@@ -60,7 +60,7 @@ export async function startPipelineStack(
     sentTo: (phone: string) => fake.sent(phone),
     async rows(phone: string) {
       return await db
-        .select({ id: messages.id, direction: messages.direction, author: messages.author, text: messages.text, status: messages.status, waMessageId: messages.waMessageId, conversationId: messages.conversationId })
+        .select({ id: messages.id, direction: messages.direction, author: messages.author, text: messages.text, status: messages.status, error: messages.error, waMessageId: messages.waMessageId, conversationId: messages.conversationId })
         .from(messages)
         .innerJoin(conversations, eq(conversations.id, messages.conversationId))
         .where(eq(conversations.phone, phone))
