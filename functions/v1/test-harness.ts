@@ -143,5 +143,5 @@ async function startWithoutSocketHost(databaseUrl: string, env: Record<string, s
 }
 
 function applyApiEnv(config: FunctionsConfig, env: Record<string, string>) {
-  Object.assign(config, Object.fromEntries(Object.entries(env).filter(([name]) => /^(API_RATE_LIMIT_|WEBHOOK_RETRY)/.test(name))));
+  Object.assign(config, Object.fromEntries(Object.entries(env).filter(([name]) => /^(API_RATE_LIMIT_|WEBHOOK_RETRIES$|WEBHOOK_RETRY_DELAY$)/.test(name))));
 }
