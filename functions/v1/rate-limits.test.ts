@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idempotencyKeys } from '../../drizzle/schema.ts';
 import { startHarness, type Harness } from './test-harness.ts';
 
 // The real @upstash/ratelimit, through the Upstash-REST stand-in, against the real Redis.
@@ -49,17 +51,25 @@ describe('per WhatsApp contact on POST /v1/messages', () => {
     const to = `49151${Math.floor(Math.random() * 1e7).toString().padStart(7, '0')}`;
     expect((await h.call('/v1/messages', { method: 'POST', key: a.key, json: { to, text: 'one' } })).status).toBe(202);
     expect((await h.call('/v1/messages', { method: 'POST', key: b.key, json: { to: `+${to}`, text: 'two' } })).status).toBe(202);
-    const refused = await h.call('/v1/messages', { method: 'POST', key: a.key, json: { to: `${to}@s.whatsapp.net`, text: 'three' } });
+    const idempotencyKey = crypto.randomUUID();
+    const refused = await h.call('/v1/messages', {
+      method: 'POST',
+      key: a.key,
+      json: { to: `${to}@s.whatsapp.net`, text: 'three' },
+      headers: { 'idempotency-key': idempotencyKey },
+    });
     expect(refused.status).toBe(429);
     expect(refused.headers.get('ratelimit-limit')).toBe('2');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(60);
     expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/contact/);
 
-    // Nothing was stored for the refused one; another contact is fine.
+    // Nothing was stored for the refused one, not even its Idempotency-Key (a retry must do the work).
+    expect(await h.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, idempotencyKey))).toHaveLength(0);
     const { data } = (await (await h.call('/v1/conversations', { key: a.key })).json()) as { data: { id: string; phone: string }[] };
     const conversation = data.find((c) => c.phone === to)!;
     const messages = (await (await h.call(`/v1/conversations/${conversation.id}/messages`, { key: a.key })).json()) as { data: { text: string }[] };
     expect(messages.data.map((m) => m.text).sort()).toEqual(['one', 'two']);
+    // Another contact is fine.
     expect((await h.call('/v1/messages', { method: 'POST', key: b.key, json: { to: `${to}9`, text: 'hi' } })).status).toBe(202);
   });
 });
