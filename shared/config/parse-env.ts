@@ -37,6 +37,10 @@ export function parseEnv<L extends z.ZodType, C extends z.ZodType>(
 function describeIssue(issue: z.core.$ZodIssue): string {
   const name = issue.path.join('.') || 'environment';
   if (issue.code === 'invalid_type' && issue.input === undefined) return `${name} is required`;
+  if (issue.code === 'invalid_value' && issue.values.length > 0) {
+    const options = issue.values.map((v) => `"${String(v)}"`);
+    return `${name} must be ${options.length > 1 ? `${options.slice(0, -1).join(', ')} or ${options.at(-1)}` : options[0]}`;
+  }
   return `${name} ${issue.message}`;
 }
 
