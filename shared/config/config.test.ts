@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { loadFunctionsConfig } from './functions-config.ts';
+import { ConfigError } from './parse-env.ts';
+import { QSTASH_DEV_CREDENTIALS } from './qstash-dev-credentials.ts';
+import { loadSocketHostConfig } from './socket-host-config.ts';
+
+const problems = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('configuration', () => {
+  it('runs locally with no environment at all, on the local defaults', () => {
+    const config = loadFunctionsConfig({});
+    expect(config.MODE).toBe('local');
+    expect(config.QSTASH_CURRENT_SIGNING_KEY).toBe(QSTASH_DEV_CREDENTIALS.QSTASH_CURRENT_SIGNING_KEY);
+    expect(config.PUBLIC_URL).toBe('http://127.0.0.1:8787');
+    expect(loadSocketHostConfig({}).listenPort).toBe(8788);
+  });
+
+  it('names every missing variable in one sentence in cloud mode', () => {
+    const err = problems(() => loadFunctionsConfig({ MODE: 'cloud' }));
+    for (const name of ['DATABASE_URL', 'UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'QSTASH_TOKEN', 'QSTASH_CURRENT_SIGNING_KEY', 'QSTASH_NEXT_SIGNING_KEY', 'PUBLIC_URL', 'SOCKET_HOST_URL', 'API_KEY']) {
+      expect(err.message).toContain(`${name} is required`);
+    }
+    expect(err.message.split('\n')).toHaveLength(1);
+  });
+
+  it('refuses QStash’s public dev keys in the cloud', () => {
+    const err = problems(() =>
+      loadFunctionsConfig({
+        MODE: 'cloud',
+        DATABASE_URL: 'postgres://u:p@ep-x.neon.tech/db',
+        UPSTASH_REDIS_REST_URL: 'https://x.upstash.io',
+        UPSTASH_REDIS_REST_TOKEN: 't',
+        QSTASH_TOKEN: 't',
+        QSTASH_CURRENT_SIGNING_KEY: QSTASH_DEV_CREDENTIALS.QSTASH_CURRENT_SIGNING_KEY,
+        QSTASH_NEXT_SIGNING_KEY: 'sig_real_next',
+        PUBLIC_URL: 'https://functions.example.com',
+        SOCKET_HOST_URL: 'https://socket.example.com',
+        API_KEY: 'iak_0123456789abcdef0123456789',
+      }),
+    );
+    expect(err.problems).toEqual([
+      "QSTASH_CURRENT_SIGNING_KEY is QStash's public dev key; use the keys from the Upstash console",
+    ]);
+  });
+
+  it('names malformed values, and defaults to cloud on hosted platforms', () => {
+    expect(problems(() => loadFunctionsConfig({ DATABASE_URL: 'nonsense', PUBLIC_URL: 'ftp://x' })).problems).toEqual([
+      'DATABASE_URL must be a postgres:// connection string',
+      'PUBLIC_URL must be an http(s) URL',
+    ]);
+    expect(problems(() => loadFunctionsConfig({ MODE: 'production' })).message).toBe(
+      'Configuration is invalid: MODE must be "local" or "cloud", not "production".',
+    );
+    expect(problems(() => loadFunctionsConfig({ VERCEL: '1' })).message).toContain('DATABASE_URL is required');
+    expect(problems(() => loadSocketHostConfig({ WA_SESSIONS: 'a b' })).problems[0]).toMatch(/^WA_SESSIONS must be/);
+  });
+});
