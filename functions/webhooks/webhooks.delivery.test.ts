@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { webhookAttempts, webhookDeliveries } from '../../drizzle/schema.ts';
+import { signQStashJwt } from '../../shared/qstash-jwt.ts';
 import { listen } from '../../test-support/listen.ts';
 import { startHarness, type Harness } from '../v1/test-harness.ts';
 import { emitWebhookEvent } from './emit.ts';
@@ -152,5 +153,20 @@ describe('signed deliveries', () => {
     await subscribe(receiver.url, ['message.status']);
     await expect(emitWebhookEvent(h.services, 'message.status', { status: 'exploded' } as never)).rejects.toThrow(/schema/);
     await receiver.close();
+  });
+
+  it('the delivery hook accepts only QStash-signed requests, and sends an undecodable job to the dead-letter list', async () => {
+    const url = `${h.base}/hooks/webhook-delivery`;
+    const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"deliveryId":"msg_00"}' });
+    expect(unsigned.status).toBe(401);
+    const body = '{"deliveryId":"not-one-of-ours"}';
+    const signature = await signQStashJwt({
+      signingKey: h.services.config.QSTASH_CURRENT_SIGNING_KEY,
+      url: new URL('/hooks/webhook-delivery', h.services.config.PUBLIC_URL).toString(),
+      body: new TextEncoder().encode(body),
+    });
+    const garbage = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'upstash-signature': signature }, body });
+    expect(garbage.status).toBe(489);
+    expect(garbage.headers.get('upstash-nonretryable-error')).toBe('true');
   });
 });
