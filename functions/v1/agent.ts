@@ -18,7 +18,7 @@ export function toPublicAgent(settings: AgentSettings): PublicAgent {
     burstWindowMs: settings.burstWindowMs,
     humanPauseMinutes: settings.humanPauseMinutes,
     replyToGroups: settings.replyToGroups,
-    updatedAt: settings.updatedAt.toISOString(),
+    updatedAt: settings.updatedAt.getTime() === 0 ? null : settings.updatedAt.toISOString(),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Duration } from '@upstash/ratelimit';
 import { ConfigError } from '../../shared/config/parse-env.ts';
 import type { FunctionsConfig } from '../../shared/config/functions-config.ts';
+import { apiEnvValue } from './api-env.ts';
 
 /** `<requests>/<window>`, the window in Upstash's duration syntax: `120/1 m`, `60/1 h`, `10/30 s`. */
 export type LimitSpec = { tokens: number; window: Duration; text: string };
@@ -32,16 +33,11 @@ export function parseLimitSpec(name: string, text: string): LimitSpec {
 
 const parsed = new WeakMap<object, RateLimitConfig>();
 
-/**
- * Read from the validated config when it carries these variables, else the defaults. Parsed once per
- * config object; a malformed value fails every /v1 request with a message naming the variable.
- */
+/** Parsed once per config object; a malformed value fails every /v1 request with a message naming the variable. */
 export function rateLimitConfig(config: FunctionsConfig): RateLimitConfig {
   const hit = parsed.get(config);
   if (hit) return hit;
-  const raw = config as unknown as Record<string, unknown>;
-  const read = (name: keyof typeof RATE_LIMIT_DEFAULTS) =>
-    parseLimitSpec(name, typeof raw[name] === 'string' && raw[name] ? (raw[name] as string) : RATE_LIMIT_DEFAULTS[name]);
+  const read = (name: keyof typeof RATE_LIMIT_DEFAULTS) => parseLimitSpec(name, apiEnvValue(config, name) ?? RATE_LIMIT_DEFAULTS[name]);
   const value = { perKey: read('API_RATE_LIMIT_PER_KEY'), perContact: read('API_RATE_LIMIT_PER_CONTACT') };
   parsed.set(config, value);
   return value;

@@ -54,7 +54,7 @@ export const SendMessageBody = z
         'must be a phone number in international format (digits, optional +) or a WhatsApp chat id',
       )
       .openapi({ example: '+4915112345678' }),
-    text: z.string().min(1).max(4096).refine((t) => t.trim().length > 0, 'must not be blank'),
+    text: z.string().min(1, { abort: true }).max(4096).refine((t) => t.trim().length > 0, 'must not be blank'),
     sessionId: z
       .string()
       .regex(SESSION_ID, 'must be 1-64 letters, digits, - or _')
@@ -117,7 +117,10 @@ const agentFields = {
 };
 
 export const AgentSettingsSchema = z
-  .object({ ...agentFields, updatedAt: z.iso.datetime() })
+  .object({
+    ...agentFields,
+    updatedAt: z.iso.datetime().nullable().openapi({ description: 'null while the defaults were never changed.' }),
+  })
   .openapi('AgentSettings');
 
 export const AgentUpdate = z
