@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiKeys } from '../../drizzle/schema.ts';
-import { SCOPES } from '../keys/api-keys.ts';
-import { startHarness, type Harness } from './test-harness.ts';
+import { SCOPES } from './api-keys.ts';
+import { startHarness, type Harness } from '../v1/test-harness.ts';
 
 type Operation = { method: string; path: string; scopes: string[][] };
 
