@@ -9,8 +9,11 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 
 FROM node:24-slim
 # Railway (and most hosts) inject PORT; the socket-host listens on it in cloud mode, else 8788.
+# A small heap for a small container: V8 otherwise sizes its young generation for the host's memory
+# (measured: 290 MiB RSS at idle on a 24 GiB machine without these flags, 130 MiB with them).
 ENV NODE_ENV=production \
-    MODE=cloud
+    MODE=cloud \
+    NODE_OPTIONS="--max-semi-space-size=1 --max-old-space-size=192"
 WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --chown=node:node package.json ./

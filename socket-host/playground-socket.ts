@@ -41,6 +41,8 @@ export type PlaygroundSocketOptions = {
   record?: SentRecord[];
 };
 
+const MAX_RECORD = 2000;
+
 export const PLAYGROUND_ME: Contact = { id: '15550000000:1@s.whatsapp.net', lid: '100000000000001:1@lid', name: 'Playground' };
 
 /** A Boom-like error, as Baileys closes with: the reconnect policy reads `output.statusCode`. */
@@ -140,6 +142,8 @@ export class PlaygroundSocket implements HostSocket {
       { userJid: this.me.id, messageId: options.messageId ?? generateMessageIDV2(this.me.id) },
     ) as WAMessage;
     this.record.push({ id: message.key.id!, to: jid, text: content.text, at: new Date().toISOString(), message });
+    // A playground left running for days must not grow without bound: keep the recent history only.
+    if (this.record.length > MAX_RECORD) this.record.splice(0, this.record.length - MAX_RECORD);
     // Baileys echoes our own sends back as an `append` upsert, a moment after relaying them.
     process.nextTick(() => this.emit('messages.upsert', { messages: [message], type: 'append' }));
     return message;

@@ -47,7 +47,7 @@ export async function handleInbound(s: Services, event: MessageReceived): Promis
   const job = { sessionId: event.sessionId, to: event.chatJid };
   if (claim.kind === 'deliver') return await deliver(s, { ...job, messageIds: claim.parts.map((p) => p.id) }, claim.parts);
 
-  const limit = await contactLimiter(s.redis).limit(conversation.id);
+  const limit = await contactLimiter(s.redis, s.config.CONTACT_REPLIES_PER_HOUR).limit(conversation.id);
   if (!limit.success) {
     await finishClaim(s.db, claim.claim, { parts: [''], status: 'suppressed', error: 'contact reply limit reached' });
     return 'rate_limited';

@@ -21,6 +21,8 @@ const extra = {
   AI_BASE_URL: httpUrl.optional(),
   AI_API_KEY: z.string().optional(),
   AI_MODEL: z.string().optional(),
+  /** Agent replies per customer per hour (model budget protection); over it the agent stays silent. */
+  CONTACT_REPLIES_PER_HOUR: z.coerce.number().int().min(1, 'must be a whole number of at least 1').default(30),
   /** Comma-separated origins allowed to call /v1 from a browser; none by default. */
   CORS_ORIGINS: z
     .string()

@@ -1,0 +1,238 @@
+/**
+ * `npm run bench`: the real stack in services mode (PostgreSQL and Redis on 127.0.0.1, the local
+ * queue), the functions and the socket-host each in a process of their own, a fake WhatsApp socket and
+ * a fake OpenAI-compatible model that answers at once. Prints a table, writes bench/results/latest.json.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
+import { migrateDatabase } from '../drizzle/migrate.ts';
+import { saveSettings } from '../functions/agent/settings.ts';
+import { projectFreeTiers } from '../functions/usage/free-tiers.ts';
+import { freePort } from '../local/free-port.ts';
+import { listen } from '../local/listen.ts';
+import { createStandIns } from '../local/services.ts';
+import { createDb } from '../shared/db.ts';
+import { startFakeOpenAI } from '../test-support/fake-openai.ts';
+import { measureWorkersBundle } from './lib/workers-bundle.ts';
+import { runCpuPhase, runThroughputPhase, type SignedPoster } from './lib/load.ts';
+import { printReport } from './lib/report.ts';
+import { summary, round } from './lib/stats.ts';
+
+const PG = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const CUSTOMERS = 50;
+const PER_CUSTOMER = 40; // 2,000 timed messages
+const MEMORY_EVENTS = 10_000;
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+// ---- setup: a fresh database, the stand-ins, the model, then the two processes -------------------
+const dbName = `bench_${Date.now().toString(36)}`;
+const admin = new pg.Client({ connectionString: PG });
+await admin.connect();
+await admin.query(`create database ${dbName}`);
+const databaseUrl = Object.assign(new URL(PG), { pathname: `/${dbName}` }).toString();
+
+const standIns = createStandIns({ databaseUrl, redisUrl: REDIS, redisToken: 'bench-token' });
+const services = await listen(standIns.app.fetch);
+const model = await startFakeOpenAI((req) => `ok ${req.messages.at(-1)!.content.match(/\bT\d+\b/)?.[0] ?? ''}`);
+const [functionsPort, socketHostPort] = [await freePort(), await freePort()];
+const env: Record<string, string> = {
+  MODE: 'local',
+  LOG_LEVEL: 'silent',
+  DATABASE_URL: `postgres://bench:bench@127.0.0.1:${services.port}/ia_agent`,
+  DATABASE_HTTP_URL: `${services.url}/sql`,
+  UPSTASH_REDIS_REST_URL: `${services.url}/redis`,
+  UPSTASH_REDIS_REST_TOKEN: 'bench-token',
+  QSTASH_URL: services.url,
+  PUBLIC_URL: `http://127.0.0.1:${functionsPort}`,
+  SOCKET_HOST_URL: `http://127.0.0.1:${socketHostPort}`,
+  SOCKET_HOST_PORT: String(socketHostPort),
+  AI_BASE_URL: model.baseUrl,
+  AI_API_KEY: 'bench',
+  AI_MODEL: 'fake',
+  WA_SESSIONS: 'default',
+  // 40 messages per customer is past the product's default of 30 agent replies per customer per hour.
+  CONTACT_REPLIES_PER_HOUR: '1000',
+};
+const db = createDb(env.DATABASE_URL!, env.DATABASE_HTTP_URL);
+await migrateDatabase(db);
+// No burst window: the bench measures the pipeline, not the deliberate wait for more messages.
+await saveSettings(db, { burstWindowMs: 0 });
+
+// The socket-host runs with the Docker image's Node options, so its memory is the image's.
+const imageNodeOptions = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8').match(/NODE_OPTIONS="([^"]+)"/)?.[1] ?? '';
+const children: ChildProcess[] = [];
+const spawnProcess = (file: string, port?: number, nodeOptions: string[] = []) =>
+  new Promise<ChildProcess>((resolve, reject) => {
+    const child = fork(new URL(file, import.meta.url), {
+      execArgv: ['--expose-gc', ...nodeOptions],
+      env: { ...process.env, BENCH_ENV: JSON.stringify(env), BENCH_PORT: String(port ?? '') },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    children.push(child);
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
+    child.once('message', () => resolve(child));
+  });
+const functions = await spawnProcess('./processes/functions.ts', functionsPort);
+void functions;
+const socketHost = await spawnProcess('./processes/socket-host.ts', undefined, imageNodeOptions.split(' ').filter(Boolean));
+log('stack up: functions and socket-host in their own processes, PostgreSQL and Redis behind the stand-ins');
+
+// ---- talking to the two processes -----------------------------------------------------------------
+let seq = 0;
+const pendingIpc = new Map<number, (v: unknown) => void>();
+const sentWaiters = new Map<string, () => void>();
+socketHost.on('message', (m: { seq?: number; value?: unknown; sent?: string }) => {
+  if (m.sent) sentWaiters.get(m.sent)?.();
+  if (m.seq !== undefined) pendingIpc.get(m.seq)?.(m.value);
+});
+const host = <T>(message: Record<string, unknown>) =>
+  new Promise<T>((resolve) => {
+    const id = ++seq;
+    pendingIpc.set(id, (v) => {
+      pendingIpc.delete(id);
+      resolve(v as T);
+    });
+    socketHost.send({ ...message, seq: id });
+  });
+const functionsStats = async () => (await fetch(`${env.PUBLIC_URL}/__bench/stats`)).json() as Promise<FunctionsStats>;
+type FunctionsStats = {
+  cpu: { hook: number[]; bare: number[] };
+  requests: number;
+  fetch: Record<string, number>;
+  subrequestsPerHook: number[];
+  sendLeftAt: Record<string, number>;
+  modelMs: Record<string, number>;
+};
+
+let token = 0;
+const injectAt = new Map<string, number>();
+/** A customer writes; resolves once the reply left the socket-host towards WhatsApp. */
+async function customerMessage(customer: number): Promise<string> {
+  const t = `T${++token}`;
+  const replied = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no reply to ${t} within 30 s`)), 30_000);
+    sentWaiters.set(t, () => {
+      clearTimeout(timer);
+      sentWaiters.delete(t);
+      resolve();
+    });
+  });
+  const id = `3EB0${token.toString(16).toUpperCase().padStart(18, '0')}`;
+  injectAt.set(t, await host<number>({ cmd: 'inject', from: `1555${String(1_000_000 + customer)}`, text: `bench ${t}`, id }));
+  await replied;
+  return t;
+}
+async function customers(count: number, each: number, onDone?: (n: number) => void) {
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: count }, async (_, c) => {
+      for (let i = 0; i < each; i++) {
+        await customerMessage(c);
+        onDone?.(++done);
+      }
+    }),
+  );
+}
+
+// ---- 4a. socket-host memory at idle ----------------------------------------------------------------
+await new Promise((r) => setTimeout(r, 2000));
+const rssIdle = await host<number>({ cmd: 'rss' });
+log(`socket-host RSS at idle: ${(rssIdle / 2 ** 20).toFixed(1)} MiB`);
+
+// ---- 2 + 6. pipeline overhead and upstream operations over 2,000 messages from 50 customers ----------
+await customers(10, 5); // warm-up: JIT, connection pools, prepared plans
+await fetch(`${env.PUBLIC_URL}/__bench/reset`, { method: 'POST' });
+await host({ cmd: 'reset' });
+const before = {
+  qstash: { ...standIns.qstash.stats },
+  redis: { ...standIns.redis.stats },
+  neon: { ...standIns.neon.stats },
+  size: Number((await admin.query(`select pg_database_size('${dbName}') as s`)).rows[0].s),
+};
+let rss1000 = 0;
+const timedFrom = token;
+await customers(CUSTOMERS, PER_CUSTOMER, (n) => {
+  if (n === 1000 - 50) void host<number>({ cmd: 'rss' }).then((v) => (rss1000 = v));
+});
+const timedMessages = CUSTOMERS * PER_CUSTOMER;
+// Let trailing queue work (nothing expected) settle before reading the counters.
+await standIns.qstash.idle();
+const fStats = await functionsStats();
+const hStats = await host<{ fetch: Record<string, number> }>({ cmd: 'stats' });
+const sizeAfter = Number((await admin.query(`select pg_database_size('${dbName}') as s`)).rows[0].s);
+const overhead: number[] = [];
+for (let i = timedFrom + 1; i <= token; i++) {
+  const t = `T${i}`;
+  const left = fStats.sendLeftAt[t];
+  const inAt = injectAt.get(t);
+  if (left && inAt) overhead.push(left - inAt - (fStats.modelMs[t] ?? 0));
+}
+const per = (n: number) => round(n / timedMessages, 3);
+const ops = {
+  qstashMessages: per(standIns.qstash.stats.deliveries - before.qstash.deliveries),
+  qstashPublishes: per(standIns.qstash.stats.published - before.qstash.published),
+  redisCommands: per(standIns.redis.stats.commands - before.redis.commands),
+  databaseRoundTrips: per(standIns.neon.stats.requests - before.neon.requests),
+  databaseStatements: per(standIns.neon.stats.queries - before.neon.queries),
+  functionsRoundTrips: per(fStats.fetch.database ?? 0),
+  socketHostRoundTrips: per(hStats.fetch.database ?? 0),
+  functionInvocations: per(fStats.requests),
+  workersSubrequests: per(fStats.fetch.total ?? 0),
+  storageBytes: Math.round((sizeAfter - before.size) / timedMessages),
+};
+log(`pipeline: ${overhead.length} messages timed`);
+
+// ---- 4b. socket-host memory after 10,000 events ------------------------------------------------------
+const already = token;
+await customers(CUSTOMERS, Math.ceil((MEMORY_EVENTS - already) / CUSTOMERS));
+const rss10000 = await host<number>({ cmd: 'rss' });
+log(`socket-host RSS after ${token} events: ${(rss10000 / 2 ** 20).toFixed(1)} MiB`);
+
+// ---- 1. CPU per inbound message, beside a bare Hono handler; 3. throughput --------------------------
+const poster: SignedPoster = { url: `${env.PUBLIC_URL}/hooks/whatsapp`, bareUrl: `${env.PUBLIC_URL}/bare` };
+const cpu = await runCpuPhase(poster, 500, async () => (await functionsStats()).cpu, () => fetch(`${env.PUBLIC_URL}/__bench/reset`, { method: 'POST' }));
+const subrequestsMax = Math.max(...(await functionsStats()).subrequestsPerHook);
+const throughput = await runThroughputPhase(poster, log);
+
+// ---- 5. the Workers bundle --------------------------------------------------------------------------
+const bundle = await measureWorkersBundle();
+
+// ---- report -----------------------------------------------------------------------------------------
+const results = {
+  at: new Date().toISOString(),
+  machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+  cpuPerInboundMs: { hook: summary(cpu.hook), bareHono: summary(cpu.bare) },
+  pipelineOverheadMs: summary(overhead),
+  throughput,
+  socketHostRssMiB: {
+    idle: round(rssIdle / 2 ** 20, 1),
+    after1000: round(rss1000 / 2 ** 20, 1),
+    after10000: round(rss10000 / 2 ** 20, 1),
+    growthPct: round(((rss10000 - rss1000) / rss1000) * 100, 1),
+    events: token,
+  },
+  workersBundle: bundle,
+  perInboundMessage: { ...ops, workersSubrequestsMaxPerRequest: subrequestsMax },
+  freeTiers: projectFreeTiers({
+    qstashMessages: ops.qstashMessages,
+    redisCommands: ops.redisCommands,
+    functionInvocations: ops.functionInvocations,
+    subrequestsPerRequest: subrequestsMax,
+    storageBytes: ops.storageBytes,
+  }),
+};
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+printReport(results);
+
+// ---- teardown ---------------------------------------------------------------------------------------
+for (const child of children) child.removeAllListeners('exit').kill();
+await standIns.close();
+await services.close();
+await model.close();
+await admin.query(`drop database ${dbName} with (force)`);
+await admin.end();
+process.exit(0);
