@@ -53,8 +53,16 @@ export const SendMessageBody = z
         /^(?:\+?\d{6,15}|[\d-]{5,64}@(?:s\.whatsapp\.net|lid|g\.us))$/,
         'must be a phone number in international format (digits, optional +) or a WhatsApp chat id',
       )
-      .openapi({ example: '+4915112345678' }),
-    text: z.string().min(1, { abort: true }).max(4096).refine((t) => t.trim().length > 0, 'must not be blank'),
+      .openapi({
+        description: 'A phone number in international format (digits, optional +) or a chat id (…@s.whatsapp.net, …@lid, …@g.us).',
+        example: '+4915112345678',
+      }),
+    text: z
+      .string()
+      .min(1, { abort: true })
+      .max(4096)
+      .refine((t) => t.trim().length > 0, 'must not be blank')
+      .openapi({ description: 'The message, 1–4096 characters.', example: 'Your order 1042 has shipped.' }),
     sessionId: z
       .string()
       .regex(SESSION_ID, 'must be 1-64 letters, digits, - or _')
