@@ -6,6 +6,7 @@ import { handleInbound } from '../pipeline/inbound.ts';
 import { handleStatus } from '../pipeline/status.ts';
 import { handleTeamMessage } from '../pipeline/team-message.ts';
 import type { Services } from '../services.ts';
+import { emitWebhookEvent } from '../webhooks/emit.ts';
 import type { HonoEnv } from '../hono-env.ts';
 import { deliveryJob } from './delivery-job.ts';
 import { verifyQStash } from './verify-qstash.ts';
@@ -43,6 +44,12 @@ async function dispatch(s: Services, event: WaEvent): Promise<string> {
     case 'message.status':
       return await handleStatus(s, event);
     case 'session.status':
+      await emitWebhookEvent(
+        s,
+        'session.status',
+        { sessionId: event.sessionId, status: event.status, reason: event.reason, phone: event.phone },
+        { key: event.id },
+      );
       return 'recorded';
   }
 }

@@ -1,10 +1,15 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { messages } from '../../drizzle/schema.ts';
 import type { Services } from '../services.ts';
+import { toPublicMessage } from '../v1/views.ts';
+import { emitWebhookEvent } from '../webhooks/emit.ts';
 import { sendToSocketHost } from './socket-host-client.ts';
 
 export type DeliveryJob = { sessionId: string; to: string; messageIds: string[] };
-type Part = { id: string; waMessageId: string; text: string; status: string };
+type Part = Pick<
+  typeof messages.$inferSelect,
+  'id' | 'waMessageId' | 'text' | 'status' | 'conversationId' | 'direction' | 'author' | 'createdAt'
+>;
 type PartOutcome = 'sent' | 'retry' | 'failed';
 
 /**
@@ -23,7 +28,16 @@ export async function deliver(s: Services, job: DeliveryJob, parts: Part[]): Pro
 /** The queue's delivery job: sends what is still unsent; 'retry' asks the queue to come back later. */
 export async function runDeliveryJob(s: Services, job: DeliveryJob): Promise<PartOutcome> {
   const rows = await s.db
-    .select({ id: messages.id, waMessageId: messages.waMessageId, text: messages.text, status: messages.status })
+    .select({
+      id: messages.id,
+      waMessageId: messages.waMessageId,
+      text: messages.text,
+      status: messages.status,
+      conversationId: messages.conversationId,
+      direction: messages.direction,
+      author: messages.author,
+      createdAt: messages.createdAt,
+    })
     .from(messages)
     .where(inArray(messages.id, job.messageIds));
   const ordered = job.messageIds.map((id) => rows.find((r) => r.id === id)).filter((r) => r !== undefined);
@@ -53,6 +67,14 @@ async function sendPart(s: Services, job: DeliveryJob, part: Part): Promise<Part
     .update(messages)
     .set({ ...(status ? { status } : {}), error: outcome.ok ? null : outcome.reason, updatedAt: sql`now()` })
     .where(eq(messages.id, part.id));
+  if (outcome.ok) {
+    await emitWebhookEvent(
+      s,
+      'message.sent',
+      { sessionId: job.sessionId, conversationId: part.conversationId, to: job.to, message: toPublicMessage({ ...part, status: 'sent' }) },
+      { key: part.id },
+    );
+  }
   return outcome.ok ? 'sent' : outcome.retry ? 'retry' : 'failed';
 }
 

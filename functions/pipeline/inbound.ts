@@ -2,6 +2,8 @@ import type { MessageReceived } from '../../shared/contracts/wa-event.ts';
 import { composeReply } from '../agent/compose.ts';
 import { loadSettings } from '../agent/settings.ts';
 import { deliver } from '../outbound/deliver.ts';
+import { toPublicMessage } from '../v1/views.ts';
+import { emitWebhookEvent } from '../webhooks/emit.ts';
 import type { Services } from '../services.ts';
 import { contactLimiter } from './contact-limit.ts';
 import { loadConversationState } from './history.ts';
@@ -33,6 +35,18 @@ export async function handleInbound(s: Services, event: MessageReceived): Promis
   if (!wanted) return 'ignored';
 
   const { conversation, message } = await storeMessage(s.db, event, settings.humanPauseMinutes);
+  // Keyed on the stored message: a redelivery emits the same delivery, which the queue drops.
+  await emitWebhookEvent(
+    s,
+    'message.received',
+    {
+      sessionId: event.sessionId,
+      conversationId: conversation.id,
+      message: toPublicMessage(message),
+      contact: { jid: event.chatJid, phone: event.phone, name: event.pushName },
+    },
+    { key: message.id },
+  );
   if (isPaused(conversation.pausedUntil)) return 'paused';
 
   const waitLeft = message.createdAt.getTime() + settings.burstWindowMs - Date.now();

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { messages } from '../../drizzle/schema.ts';
 import type { MessageStatusEvent } from '../../shared/contracts/wa-event.ts';
 import type { Services } from '../services.ts';
+import { emitWebhookEvent } from '../webhooks/emit.ts';
 
 /** Statuses only move forward (a late 'delivered' never overwrites 'read'); 'failed' always lands. */
 const RANK: Record<string, number> = { pending: 1, queued: 1, sent: 2, delivered: 3, read: 4, played: 5 };
@@ -20,7 +21,22 @@ export async function handleStatus(s: Services, event: MessageStatusEvent): Prom
           : sql`coalesce((${sql.raw(rankCase())}), 0) < ${rank}`,
       ),
     )
-    .returning({ id: messages.id });
+    .returning({ id: messages.id, conversationId: messages.conversationId });
+  for (const row of rows) {
+    await emitWebhookEvent(
+      s,
+      'message.status',
+      {
+        sessionId: event.sessionId,
+        conversationId: row.conversationId,
+        messageId: row.id,
+        waMessageId: event.waMessageId,
+        status: event.status,
+        error: event.error,
+      },
+      { key: `${event.waMessageId}:${event.status}` },
+    );
+  }
   return rows.length ? 'updated' : 'unchanged';
 }
 

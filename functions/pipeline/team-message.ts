@@ -1,6 +1,7 @@
 import type { MessageFromTeam } from '../../shared/contracts/wa-event.ts';
 import { loadSettings } from '../agent/settings.ts';
 import type { Services } from '../services.ts';
+import { emitWebhookEvent } from '../webhooks/emit.ts';
 import { storeMessage } from './store-message.ts';
 
 /**
@@ -10,6 +11,14 @@ import { storeMessage } from './store-message.ts';
 export async function handleTeamMessage(s: Services, event: MessageFromTeam): Promise<'paused' | 'ignored'> {
   if (event.kind !== 'direct') return 'ignored';
   const settings = await loadSettings(s.db);
-  await storeMessage(s.db, event, settings.humanPauseMinutes);
+  const { conversation } = await storeMessage(s.db, event, settings.humanPauseMinutes);
+  const until = conversation.pausedUntil;
+  if (!until || until.getTime() <= Date.now()) return 'ignored';
+  await emitWebhookEvent(
+    s,
+    'conversation.paused',
+    { conversationId: conversation.id, pausedUntil: until.toISOString(), by: 'team' },
+    { key: `team:${event.waMessageId}` },
+  );
   return 'paused';
 }

@@ -23,6 +23,11 @@ const extra = {
   AI_MODEL: z.string().optional(),
   /** Agent replies per customer per hour (model budget protection); over it the agent stays silent. */
   CONTACT_REPLIES_PER_HOUR: z.coerce.number().int().min(1, 'must be a whole number of at least 1').default(30),
+  /** The API's limits and webhook retries; each is validated by its reader (docs/api.md). */
+  API_RATE_LIMIT_PER_KEY: z.string().optional(),
+  API_RATE_LIMIT_PER_CONTACT: z.string().optional(),
+  WEBHOOK_RETRIES: z.string().optional(),
+  WEBHOOK_RETRY_DELAY: z.string().optional(),
   /** Comma-separated origins allowed to call /v1 from a browser; none by default. */
   CORS_ORIGINS: z
     .string()
