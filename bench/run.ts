@@ -21,9 +21,14 @@ import { summary, round } from './lib/stats.ts';
 
 const PG = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+// BENCH_QUICK=1 runs every phase briefly (a smoke run, or with BENCH_CPU_PROFILE=<dir> to profile).
+const QUICK = process.env.BENCH_QUICK === '1';
 const CUSTOMERS = 50;
-const PER_CUSTOMER = 40; // 2,000 timed messages
-const MEMORY_EVENTS = 10_000;
+const PER_CUSTOMER = QUICK ? 4 : 40; // 2,000 timed messages
+const MEMORY_EVENTS = QUICK ? 400 : 10_000;
+/** Customers pause between messages as people do; without it 50 customers saturate 2 cores and the
+ * figure measures queueing, not the pipeline. */
+const THINK_MS = () => 500 + Math.random() * 1000;
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 // ---- setup: a fresh database, the stand-ins, the model, then the two processes -------------------
@@ -75,7 +80,8 @@ const spawnProcess = (file: string, port?: number, nodeOptions: string[] = []) =
     child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
     child.once('message', () => resolve(child));
   });
-const functions = await spawnProcess('./processes/functions.ts', functionsPort);
+const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+const functions = await spawnProcess('./processes/functions.ts', functionsPort, profile);
 void functions;
 const socketHost = await spawnProcess('./processes/socket-host.ts', undefined, imageNodeOptions.split(' ').filter(Boolean));
 log('stack up: functions and socket-host in their own processes, PostgreSQL and Redis behind the stand-ins');
@@ -125,13 +131,15 @@ async function customerMessage(customer: number): Promise<string> {
   await replied;
   return t;
 }
-async function customers(count: number, each: number, onDone?: (n: number) => void) {
+async function customers(count: number, each: number, options: { think?: boolean; onDone?: (n: number) => void } = {}) {
   let done = 0;
   await Promise.all(
     Array.from({ length: count }, async (_, c) => {
+      if (options.think) await new Promise((r) => setTimeout(r, THINK_MS()));
       for (let i = 0; i < each; i++) {
         await customerMessage(c);
-        onDone?.(++done);
+        options.onDone?.(++done);
+        if (options.think) await new Promise((r) => setTimeout(r, THINK_MS()));
       }
     }),
   );
@@ -154,8 +162,11 @@ const before = {
 };
 let rss1000 = 0;
 const timedFrom = token;
-await customers(CUSTOMERS, PER_CUSTOMER, (n) => {
-  if (n === 1000 - 50) void host<number>({ cmd: 'rss' }).then((v) => (rss1000 = v));
+await customers(CUSTOMERS, PER_CUSTOMER, {
+  think: true,
+  onDone: (n) => {
+    if (n === Math.min(1000, CUSTOMERS * PER_CUSTOMER) - 50) void host<number>({ cmd: 'rss' }).then((v) => (rss1000 = v));
+  },
 });
 const timedMessages = CUSTOMERS * PER_CUSTOMER;
 // Let trailing queue work (nothing expected) settle before reading the counters.
@@ -193,9 +204,9 @@ log(`socket-host RSS after ${token} events: ${(rss10000 / 2 ** 20).toFixed(1)} M
 
 // ---- 1. CPU per inbound message, beside a bare Hono handler; 3. throughput --------------------------
 const poster: SignedPoster = { url: `${env.PUBLIC_URL}/hooks/whatsapp`, bareUrl: `${env.PUBLIC_URL}/bare` };
-const cpu = await runCpuPhase(poster, 500, async () => (await functionsStats()).cpu, () => fetch(`${env.PUBLIC_URL}/__bench/reset`, { method: 'POST' }));
+const cpu = await runCpuPhase(poster, QUICK ? 100 : 500, async () => (await functionsStats()).cpu, () => fetch(`${env.PUBLIC_URL}/__bench/reset`, { method: 'POST' }));
 const subrequestsMax = Math.max(...(await functionsStats()).subrequestsPerHook);
-const throughput = await runThroughputPhase(poster, log);
+const throughput = await runThroughputPhase(poster, log, QUICK ? 1 : 4);
 
 // ---- 5. the Workers bundle --------------------------------------------------------------------------
 const bundle = await measureWorkersBundle();
@@ -229,7 +240,8 @@ writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringi
 printReport(results);
 
 // ---- teardown ---------------------------------------------------------------------------------------
-for (const child of children) child.removeAllListeners('exit').kill();
+for (const child of children) child.removeAllListeners('exit').kill('SIGINT');
+await new Promise((r) => setTimeout(r, 500)); // lets a profiled process write its profile
 await standIns.close();
 await services.close();
 await model.close();

@@ -83,3 +83,5 @@ serve({
   },
 });
 process.send?.({ ready: true, at: now() });
+// Exit cleanly on SIGINT so that --cpu-prof writes its profile.
+process.on('SIGINT', () => process.exit(0));
