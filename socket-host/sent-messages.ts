@@ -9,7 +9,15 @@ import type { Db } from '../shared/db.ts';
 
 export type SentRow = { state: string; createdAt: Date };
 
+/** Recently reserved ids: our own echo arrives a moment after the send, so memory answers it. */
+const RECENT_LIMIT = 2000;
+
 export function createSentMessages(db: Db) {
+  const recent = new Set<string>();
+  const remember = (key: string) => {
+    recent.add(key);
+    if (recent.size > RECENT_LIMIT) recent.delete(recent.values().next().value!);
+  };
   const byId = (sessionId: string, waMessageId: string) =>
     and(eq(waSentMessages.sessionId, sessionId), eq(waSentMessages.waMessageId, waMessageId));
 
@@ -25,6 +33,7 @@ export function createSentMessages(db: Db) {
     /** Records the id before sending (state 'sending'), so its echo is recognised as ours at once. */
     async reserve(sessionId: string, waMessageId: string, remoteJid: string): Promise<void> {
       await db.insert(waSentMessages).values({ sessionId, waMessageId, remoteJid }).onConflictDoNothing();
+      remember(`${sessionId}:${waMessageId}`);
     },
 
     async markSent(sessionId: string, waMessageId: string, message: proto.IMessage | null | undefined): Promise<void> {
@@ -34,7 +43,9 @@ export function createSentMessages(db: Db) {
         .where(byId(sessionId, waMessageId));
     },
 
+    /** Memory first (saves a round trip per reply); the table for older ids and other processes. */
     async isOurs(sessionId: string, waMessageId: string): Promise<boolean> {
+      if (recent.has(`${sessionId}:${waMessageId}`)) return true;
       return (await this.find(sessionId, waMessageId)) !== undefined;
     },
 
