@@ -5,11 +5,12 @@ import type { Db } from '../../shared/db.ts';
 export type Turn = { role: 'user' | 'assistant'; content: string };
 
 /**
- * A conversation's pause, its latest inbound message and its recent history, in one round trip: the
- * burst rule needs the latest (is the trigger still the newest?), the model the history.
+ * A conversation's pause, its latest inbound message and its recent history: the burst rule needs the
+ * latest (is the trigger still the newest?), the model the history. Queries, so that the caller can
+ * run them in one round trip with its own.
  */
-export async function loadConversationState(db: Db, conversationId: string, historyLimit: number) {
-  const [conversation, latestIn, recent] = await db.batch([
+export function conversationStateQueries(db: Db, conversationId: string, historyLimit: number) {
+  return [
     db.select({ pausedUntil: conversations.pausedUntil }).from(conversations).where(eq(conversations.id, conversationId)),
     db
       .select({ id: messages.id })
@@ -30,8 +31,21 @@ export async function loadConversationState(db: Db, conversationId: string, hist
       .where(and(eq(messages.conversationId, conversationId), gt(messages.createdAt, sql`now() - interval '30 days'`)))
       .orderBy(desc(messages.createdAt), desc(messages.id))
       .limit(historyLimit),
-  ]);
-  return { pausedUntil: conversation[0]?.pausedUntil, latestInboundId: latestIn[0]?.id, recent: recent.reverse() };
+  ] as const;
+}
+
+type StateResults = [{ pausedUntil: Date | null }[], { id: string }[], RecentMessage[]];
+export type RecentMessage = {
+  direction: 'in' | 'out';
+  author: 'customer' | 'agent' | 'human' | 'api';
+  text: string;
+  status: string;
+  replyTo: string | null;
+  createdAt: Date;
+};
+
+export function readConversationState([conversation, latestIn, recent]: StateResults) {
+  return { pausedUntil: conversation[0]?.pausedUntil, latestInboundId: latestIn[0]?.id, recent: [...recent].reverse() };
 }
 
 /**

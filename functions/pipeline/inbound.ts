@@ -6,8 +6,8 @@ import { toPublicMessage } from '../v1/views.ts';
 import { emitWebhookEvent } from '../webhooks/emit.ts';
 import type { Services } from '../services.ts';
 import { contactLimiter } from './contact-limit.ts';
-import { loadConversationState } from './history.ts';
-import { claimReply, finishClaim } from './reply-claim.ts';
+import { conversationStateQueries, readConversationState } from './history.ts';
+import { claimQueries, finishClaim, readClaim, releaseClaim } from './reply-claim.ts';
 import { storeMessage } from './store-message.ts';
 
 export type InboundOutcome =
@@ -51,11 +51,18 @@ export async function handleInbound(s: Services, event: MessageReceived): Promis
 
   const waitLeft = message.createdAt.getTime() + settings.burstWindowMs - Date.now();
   if (waitLeft > 0) await sleep(waitLeft);
-  const state = await loadConversationState(s.db, conversation.id, settings.historyLimit);
-  if (state.latestInboundId !== message.id) return 'superseded';
-  if (isPaused(state.pausedUntil)) return 'paused';
-
-  const claim = await claimReply(s.db, message);
+  // One round trip reads the conversation and claims the reply; a claim that is not ours is given back.
+  const [paused, latest, recent, inserted, existing] = await s.db.batch([
+    ...conversationStateQueries(s.db, conversation.id, settings.historyLimit),
+    ...claimQueries(s.db, message),
+  ]);
+  const state = readConversationState([paused, latest, recent]);
+  const claim = await readClaim(s.db, [inserted, existing]);
+  const notOurs = state.latestInboundId !== message.id ? 'superseded' : isPaused(state.pausedUntil) ? 'paused' : undefined;
+  if (notOurs) {
+    if (claim.kind === 'generate') await releaseClaim(s.db, claim.claim);
+    return notOurs;
+  }
   if (claim.kind === 'busy') return 'busy';
   if (claim.kind === 'done') return 'already_replied';
   const job = { sessionId: event.sessionId, to: event.chatJid };

@@ -17,10 +17,11 @@ export type ClaimState =
  * One reply per trigger message, however often the trigger is redelivered: the reply's first part is
  * inserted as a 'generating' claim under the unique (reply_to, part) index. Whoever inserts it writes
  * the reply; a redelivery finds it and either delivers what was written, waits while a live writer
- * works, or takes over a claim whose writer died.
+ * works, or takes over a claim whose writer died. Returned as queries so the caller can run them in
+ * the same round trip as its reads.
  */
-export async function claimReply(db: Db, trigger: StoredMessage): Promise<ClaimState> {
-  const [inserted, existing] = await db.batch([
+export function claimQueries(db: Db, trigger: StoredMessage) {
+  return [
     db
       .insert(messages)
       .values({
@@ -37,9 +38,12 @@ export async function claimReply(db: Db, trigger: StoredMessage): Promise<ClaimS
       .onConflictDoNothing()
       .returning(),
     db.select().from(messages).where(eq(messages.replyTo, trigger.id)).orderBy(asc(messages.part)),
-  ]);
+  ] as const;
+}
+
+/** What the claim's two queries found (see claimQueries). */
+export async function readClaim(db: Db, [inserted, parts]: [StoredMessage[], StoredMessage[]]): Promise<ClaimState> {
   if (inserted[0]) return { kind: 'generate', claim: inserted[0] };
-  const parts = existing;
   const first = parts[0]!;
   if (first.status === 'generating') {
     if (Date.now() - first.updatedAt.getTime() < STALE_CLAIM_MS) return { kind: 'busy' };
@@ -93,4 +97,9 @@ export async function finishClaim(
     ),
   ]);
   return [...updated, ...others.flat()].filter((m) => m.status === 'queued');
+}
+
+/** Gives a claim back when it turned out not to be ours to answer (superseded by a newer message, paused). */
+export async function releaseClaim(db: Db, claim: StoredMessage): Promise<void> {
+  await db.delete(messages).where(and(eq(messages.id, claim.id), eq(messages.status, 'generating')));
 }
