@@ -77,7 +77,9 @@ export function activeSubscriptions(db: Db): Promise<Subscription[]> {
   const value = db
     .select({ id: webhookSubscriptions.id, url: webhookSubscriptions.url, events: webhookSubscriptions.events, secret: webhookSubscriptions.secret })
     .from(webhookSubscriptions)
-    .where(isNull(webhookSubscriptions.deletedAt));
+    .where(isNull(webhookSubscriptions.deletedAt))
+    // A drizzle query runs again on every await: cache the promise of its result, not the query.
+    .execute();
   cache.set(db, { at: Date.now(), value });
   value.catch(() => cache.delete(db));
   return value;
