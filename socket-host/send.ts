@@ -38,7 +38,6 @@ export function createSender(deps: SendDeps) {
   const inFlight = new Map<string, Promise<SendResult>>();
 
   async function deliver(session: Session, req: SendRequest, jid: string): Promise<SendResult> {
-    await deps.sent.reserve(session.id, req.waMessageId, jid);
     await deps.throttle.run(session.id, async () => {
       const sock = session.openSocket();
       if (!sock) throw unavailable(session);
@@ -62,8 +61,8 @@ export function createSender(deps: SendDeps) {
     if (running) return { ...(await running), duplicate: true };
     // Registered before the first await, so a concurrent twin always finds it.
     const attempt = (async (): Promise<SendResult> => {
-      const existing = await deps.sent.find(req.sessionId, req.waMessageId);
-      if (existing?.state === 'sent') {
+      const existing = await deps.sent.reserve(req.sessionId, req.waMessageId, jid);
+      if (existing.state === 'sent') {
         return { waMessageId: req.waMessageId, status: 'sent', duplicate: true, sentAt: existing.createdAt.toISOString() };
       }
       if (!session.openSocket()) throw unavailable(session);

@@ -30,10 +30,19 @@ export function createSentMessages(db: Db) {
       return row;
     },
 
-    /** Records the id before sending (state 'sending'), so its echo is recognised as ours at once. */
-    async reserve(sessionId: string, waMessageId: string, remoteJid: string): Promise<void> {
-      await db.insert(waSentMessages).values({ sessionId, waMessageId, remoteJid }).onConflictDoNothing();
+    /**
+     * Records the id before sending (state 'sending'), so its echo is recognised as ours at once, and
+     * returns the row as stored: 'sent' means an earlier request already sent it. One round trip.
+     */
+    async reserve(sessionId: string, waMessageId: string, remoteJid: string): Promise<SentRow> {
+      const [row] = await db
+        .insert(waSentMessages)
+        .values({ sessionId, waMessageId, remoteJid })
+        // A no-op update, so that an existing row is returned as it is.
+        .onConflictDoUpdate({ target: [waSentMessages.sessionId, waSentMessages.waMessageId], set: { sessionId } })
+        .returning({ state: waSentMessages.state, createdAt: waSentMessages.createdAt });
       remember(`${sessionId}:${waMessageId}`);
+      return row!;
     },
 
     async markSent(sessionId: string, waMessageId: string, message: proto.IMessage | null | undefined): Promise<void> {
