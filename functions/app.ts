@@ -11,6 +11,7 @@ import { verifyQStash } from './hooks/verify-qstash.ts';
 import { playground } from './playground/route.ts';
 import type { HonoEnv } from './hono-env.ts';
 import { createServices, type Services } from './services.ts';
+import { countRequests } from './usage/count-requests.ts';
 import { allowedMethods } from './v1/method-not-allowed.ts';
 import { newV1App } from './v1/app.ts';
 import { DELIVERY_HOOK_PATH } from './webhooks/emit.ts';
@@ -34,6 +35,7 @@ export function newApp(options: AppOptions = {}) {
     c.set('log', built.log);
     await next();
   });
+  app.use(countRequests);
   app.use(secureHeaders());
   app.use(
     bodyLimit({

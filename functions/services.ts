@@ -3,6 +3,8 @@ import { Redis } from '@upstash/redis';
 import pino, { type Logger } from 'pino';
 import { createDb, type Db } from '../shared/db.ts';
 import type { FunctionsConfig } from '../shared/config/functions-config.ts';
+import { countRedisCommands } from './usage/count-redis.ts';
+import { UsageMeter } from './usage/meter.ts';
 
 /** Everything a request or a hook needs, built once per isolate (Workers) or process (Node). */
 export type Services = {
@@ -12,10 +14,12 @@ export type Services = {
   qstash: Client;
   receiver: Receiver;
   log: Logger;
+  /** The product's own upstream usage per day (GET /v1/usage); Redis commands are counted as sent. */
+  usage: UsageMeter;
 };
 
 export function createServices(config: FunctionsConfig, log?: Logger): Services {
-  return {
+  const services: Services = {
     config,
     db: createDb(config.DATABASE_URL, config.DATABASE_HTTP_URL),
     redis: new Redis({
@@ -32,5 +36,8 @@ export function createServices(config: FunctionsConfig, log?: Logger): Services 
       nextSigningKey: config.QSTASH_NEXT_SIGNING_KEY,
     }),
     log: log ?? pino({ level: config.LOG_LEVEL, base: { side: 'functions' } }),
+    usage: new UsageMeter(),
   };
+  countRedisCommands(services.redis, services.usage);
+  return services;
 }
