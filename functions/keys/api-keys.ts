@@ -5,6 +5,7 @@ import type { Db } from '../../shared/db.ts';
 /**
  * What a key may do. `agent:read` only reads the agent's settings; `agent:write` reads and changes them.
  * `keys:admin` manages keys, so it can mint any other scope: give it to people, not to integrations.
+ * `usage:read` reads the upstream usage counts (GET /v1/usage), and no conversation: for dashboards.
  */
 export const SCOPES = [
   'messages:write',
@@ -14,6 +15,7 @@ export const SCOPES = [
   'agent:write',
   'webhooks:write',
   'keys:admin',
+  'usage:read',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
