@@ -53,21 +53,8 @@ export async function signedFetch(
   return await fetch(url, { method: init.method ?? (init.body === undefined ? 'GET' : 'POST'), headers, body: raw || undefined });
 }
 
-/** Polls `check` until it returns a truthy value; fails with `what` after `timeoutMs`. */
-export async function pollUntil<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Polls `check` until it returns a truthy value (the tests' shared poll-until). */
+export { eventually as pollUntil } from '../test-support/eventually.ts';
 
 /** A host on a test database with fake sockets and fast timings; QR printing off. */
 export async function startTestHost(

@@ -1,5 +1,6 @@
 import { QSTASH_DEV_CREDENTIALS } from '../../shared/config/qstash-dev-credentials.ts';
 import { signQStashJwt } from '../../shared/qstash-jwt.ts';
+import { receivedEvent } from '../../test-support/wa-events.ts';
 import { percentile, round } from './stats.ts';
 
 export type SignedPoster = { url: string; bareUrl: string };
@@ -10,22 +11,7 @@ function event() {
   const i = ++n;
   const phone = `1777${String(i).padStart(7, '0')}`;
   const id = `3EB0F${i.toString(16).toUpperCase().padStart(17, '0')}`;
-  return JSON.stringify({
-    v: 1,
-    id: `default:${id}`,
-    sessionId: 'default',
-    at: new Date().toISOString(),
-    type: 'message.received',
-    waMessageId: id,
-    chatJid: `${phone}@s.whatsapp.net`,
-    phone,
-    pushName: 'Bench',
-    text: `Hello, do you deliver on Sundays? L${i}`,
-    timestamp: Math.floor(Date.now() / 1000),
-    kind: 'direct',
-    participantJid: null,
-    replay: false,
-  });
+  return JSON.stringify(receivedEvent(phone, id, `Hello, do you deliver on Sundays? L${i}`, { pushName: 'Bench' }));
 }
 
 /** Posts to the hook exactly as QStash would: signed for that URL and body. */

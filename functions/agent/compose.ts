@@ -29,6 +29,7 @@ export async function composeReply(s: Services, settings: AgentSettings, recent:
   const model = modelFor(s.config, settings.model);
   if (!model || turns.length === 0) return { parts: [settings.fallbackText], source: 'fallback' };
   try {
+    s.usage.add('model.calls');
     const result = await generateText({
       model,
       instructions: `${settings.instructions}\n\nYou are writing WhatsApp messages: keep them short; use *bold* sparingly and no Markdown headings or tables.`,
@@ -38,6 +39,8 @@ export async function composeReply(s: Services, settings: AgentSettings, recent:
       maxRetries: 2,
       abortSignal: AbortSignal.timeout(30_000),
     });
+    s.usage.add('model.input_tokens', result.usage.inputTokens ?? 0);
+    s.usage.add('model.output_tokens', result.usage.outputTokens ?? 0);
     const text = toWhatsApp(result.text);
     if (!text) throw new Error('the model returned an empty answer');
     return {

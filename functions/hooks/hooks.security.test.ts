@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QSTASH_DEV_CREDENTIALS } from '../../shared/config/qstash-dev-credentials.ts';
 import { signQStashJwt } from '../../shared/qstash-jwt.ts';
 import { startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
+import { receivedEvent } from '../../test-support/wa-events.ts';
 
 let t: PipelineStack;
 beforeAll(async () => {
@@ -9,22 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-const event = {
-  v: 1,
-  id: 'default:3EB0FORGED00000000000001',
-  sessionId: 'default',
-  at: new Date().toISOString(),
-  type: 'message.received',
-  waMessageId: '3EB0FORGED00000000000001',
-  chatJid: '15550606001@s.whatsapp.net',
-  phone: '15550606001',
-  pushName: null,
-  text: 'forged',
-  timestamp: Math.floor(Date.now() / 1000),
-  kind: 'direct',
-  participantJid: null,
-  replay: false,
-};
+const event = receivedEvent('15550606001', '3EB0FORGED00000000000001', 'forged');
 const send = { v: 1, sessionId: 'default', to: '15550606001@s.whatsapp.net', waMessageId: '3EB0ABCDEF00000000000002', text: 'forged', typing: false };
 const job = { sessionId: 'default', to: '15550606001@s.whatsapp.net', messageIds: ['00000000-0000-4000-8000-000000000000'] };
 

@@ -60,6 +60,7 @@ describe('every operation of openapi.json is guarded', () => {
       'POST /v1/keys',
       'GET /v1/keys',
       'DELETE /v1/keys/{id}',
+      'GET /v1/usage',
     ]) {
       expect(listed).toContain(expected);
     }

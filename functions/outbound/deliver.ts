@@ -68,6 +68,7 @@ async function sendPart(s: Services, job: DeliveryJob, part: Part): Promise<Part
     .set({ ...(status ? { status } : {}), error: outcome.ok ? null : outcome.reason, updatedAt: sql`now()` })
     .where(eq(messages.id, part.id));
   if (outcome.ok) {
+    s.usage.add('messages.sent');
     await emitWebhookEvent(
       s,
       'message.sent',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
+import { fromTeamEvent } from '../../test-support/wa-events.ts';
 
 let t: PipelineStack;
 beforeAll(async () => {
@@ -43,19 +44,9 @@ describe('human takeover', () => {
     await eventually(() => t.sentTo(phone).length === 1, 'the agent reply');
     // The team wrote from the phone 31 minutes ago (the event reaches us late): its 30-minute pause
     // is already over, so the agent keeps answering.
-    const teamEvent = {
-      v: 1,
-      id: 'default:3EB0TEAM0000000000000001',
-      sessionId: 'default',
-      at: new Date().toISOString(),
-      type: 'message.from_team',
-      waMessageId: '3EB0TEAM0000000000000001',
-      chatJid: `${phone}@s.whatsapp.net`,
-      phone,
-      text: 'Old note from the team',
+    const teamEvent = fromTeamEvent(phone, '3EB0TEAM0000000000000001', 'Old note from the team', {
       timestamp: Math.floor(Date.now() / 1000) - 31 * 60,
-      kind: 'direct',
-    };
+    });
     await t.stack.functions.services.qstash.publishJSON({ url: `${t.stack.urls.functions}/hooks/whatsapp`, body: teamEvent });
     await t.idle();
     expect((await t.rows(phone)).map((r) => r.author)).toContain('human');

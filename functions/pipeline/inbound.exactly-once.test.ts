@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
+import { receivedEvent } from '../../test-support/wa-events.ts';
 
 let t: PipelineStack;
 beforeAll(async () => {
@@ -45,22 +46,7 @@ describe('a customer message, through the real stack', () => {
     await eventually(() => t.sentTo('15550101002').length === 1, 'the reply');
 
     // The queue delivers the same event again (at-least-once), after the reply went out.
-    const event = {
-      v: 1,
-      id: `default:${live.key.id}`,
-      sessionId: 'default',
-      at: new Date().toISOString(),
-      type: 'message.received',
-      waMessageId: live.key.id,
-      chatJid: '15550101002@s.whatsapp.net',
-      phone: '15550101002',
-      pushName: null,
-      text: 'Opening hours?',
-      timestamp: Math.floor(Date.now() / 1000),
-      kind: 'direct',
-      participantJid: null,
-      replay: false,
-    };
+    const event = receivedEvent('15550101002', live.key.id!, 'Opening hours?');
     await t.stack.functions.services.qstash.publishJSON({ url: `${t.stack.urls.functions}/hooks/whatsapp`, body: event });
     await t.idle();
 

@@ -34,7 +34,8 @@ export async function handleInbound(s: Services, event: MessageReceived): Promis
   const wanted = event.kind === 'direct' || (event.kind === 'group' && settings.replyToGroups);
   if (!wanted) return 'ignored';
 
-  const { conversation, message } = await storeMessage(s.db, event, settings.humanPauseMinutes);
+  const { conversation, message, duplicate } = await storeMessage(s.db, event, settings.humanPauseMinutes);
+  if (!duplicate) s.usage.add('messages.received');
   // Keyed on the stored message: a redelivery emits the same delivery, which the queue drops.
   await emitWebhookEvent(
     s,

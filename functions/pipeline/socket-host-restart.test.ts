@@ -1,28 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
+import { receivedEvent } from '../../test-support/wa-events.ts';
 
 let t: PipelineStack;
 beforeAll(async () => {
   t = await startPipelineStack({ reply: (req) => `Re: ${req.messages.at(-1)!.content}` });
 });
 afterAll(() => t?.stop());
-
-const receivedEvent = (phone: string, id: string, text: string) => ({
-  v: 1,
-  id: `default:${id}`,
-  sessionId: 'default',
-  at: new Date().toISOString(),
-  type: 'message.received',
-  waMessageId: id,
-  chatJid: `${phone}@s.whatsapp.net`,
-  phone,
-  pushName: null,
-  text,
-  timestamp: Math.floor(Date.now() / 1000),
-  kind: 'direct',
-  participantJid: null,
-  replay: false,
-});
 
 describe('the socket-host restarting', () => {
   it('loses nothing: every message sent while it was down is answered once and every reply sent once', async () => {

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, protocol } from '@electric-sql/pglite';
 import { createSerialQueue } from './serial-queue.ts';
-import { beginStatement, parseCommandTag } from './sql-backend.ts';
+import { inTransaction, parseCommandTag } from './sql-backend.ts';
 import type { RawResult, RunSql, SqlBackend, SqlParams } from './sql-backend.ts';
 
 const { messages, serialize } = protocol;
@@ -50,13 +50,7 @@ export function pgliteBackend(dataDir: string | undefined): SqlBackend {
   return {
     kind: 'pglite',
     query: (text, params) => exclusive((run) => run(text, params)),
-    transaction: (fn, options) =>
-      exclusive(async (run) => {
-        await run(beginStatement(options), []);
-        const value = await fn(run);
-        await run('COMMIT', []);
-        return value;
-      }),
+    transaction: (fn, options) => exclusive((run) => inTransaction(run, fn, options)),
     async close() {
       await queue.run(async () => {
         if (closed) return;

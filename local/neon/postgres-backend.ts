@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { CustomTypesConfig, PoolClient, QueryArrayResult } from 'pg';
-import { beginStatement } from './sql-backend.ts';
+import { inTransaction } from './sql-backend.ts';
 import type { RawResult, RunSql, SqlBackend } from './sql-backend.ts';
 
 /** Every value stays the text the server printed: the Neon driver on the other side parses it. */
@@ -43,13 +43,7 @@ export function postgresBackend(url: string, poolSize = 10): SqlBackend {
   return {
     kind: 'postgres',
     query: (text, params) => withClient((run) => run(text, params)),
-    transaction: (fn, options) =>
-      withClient(async (run) => {
-        await run(beginStatement(options), []);
-        const value = await fn(run);
-        await run('COMMIT', []);
-        return value;
-      }),
+    transaction: (fn, options) => withClient((run) => inTransaction(run, fn, options)),
     async close() {
       if (!pool.ended) await pool.end();
     },

@@ -69,6 +69,14 @@ export function beginStatement(options: TransactionOptions = {}): string {
   return modes.length ? `BEGIN ${modes.join(', ')}` : 'BEGIN';
 }
 
+/** BEGIN with the batch's options, the work, COMMIT: the same on both backends (errors roll back in the caller). */
+export async function inTransaction<T>(run: RunSql, fn: (run: RunSql) => Promise<T>, options?: TransactionOptions): Promise<T> {
+  await run(beginStatement(options), []);
+  const value = await fn(run);
+  await run('COMMIT', []);
+  return value;
+}
+
 /** Splits a command tag the way the Neon proxy and node-postgres do: first word, trailing count. */
 export function parseCommandTag(tag: string): Pick<RawResult, 'command' | 'rowCount'> {
   const parts = tag.split(' ');
