@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../test-support/postgres.ts';
+
+const migrate = (env: Record<string, string>) =>
+  spawnSync(process.execPath, ['drizzle/migrate-cli.ts'], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+const dataDir = mkdtempSync(join(tmpdir(), 'ia-agent-migrate-'));
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm run db:migrate', () => {
+  it('applies the migrations to a PostgreSQL once, and says so', async () => {
+    const first = migrate({ DATABASE_URL: database.url });
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toMatch(/done; 1 applied now, 1 in all\./);
+    const again = migrate({ DATABASE_URL: database.url });
+    expect(again.stdout).toMatch(/done; 0 applied now, 1 in all\./);
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    const { rows } = await client.query(`select count(*)::int as n from information_schema.tables where table_schema = 'public'`);
+    await client.end();
+    expect(rows[0].n).toBe(14);
+  });
+
+  it('with no DATABASE_URL, migrates the local PGlite data', () => {
+    const run = migrate({ DATA_DIR: dataDir });
+    expect(run.stdout).toContain(`the local PGlite database in ${join(dataDir, 'pglite')}`);
+    expect(run.stdout).toMatch(/done; 1 applied now, 1 in all\./);
+  });
+
+  it('refuses a malformed DATABASE_URL in one sentence', () => {
+    const run = migrate({ DATABASE_URL: 'nonsense' });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe('db:migrate: Configuration is invalid: DATABASE_URL must be a postgres:// connection string.');
+  });
+});
