@@ -34,8 +34,10 @@ describe('npm run db:migrate', () => {
   });
 
   it('with no DATABASE_URL, migrates the local PGlite data', () => {
-    const run = migrate({ DATA_DIR: dataDir });
-    expect(run.stdout).toContain(`the local PGlite database in ${join(dataDir, 'pglite')}`);
+    // A data folder that does not exist yet, as on a fresh clone.
+    const fresh = join(dataDir, 'not-yet');
+    const run = migrate({ DATA_DIR: fresh });
+    expect(run.stdout).toContain(`the local PGlite database in ${join(fresh, 'pglite')}`);
     expect(run.stdout).toMatch(/done; 1 applied now, 1 in all\./);
   });
 

@@ -3,6 +3,7 @@
  * endpoint named by DATABASE_HTTP_URL) through the driver the product uses, a plain PostgreSQL through
  * node-postgres, and with no DATABASE_URL the local PGlite data under DATA_DIR (default .data).
  */
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -22,6 +23,8 @@ type Target = { label: string; apply(): Promise<void>; applied(): Promise<number
 async function target(env: z.output<typeof schema>): Promise<Target> {
   if (!env.DATABASE_URL) {
     const dir = resolve(env.DATA_DIR, 'pglite');
+    // PGlite does not create missing parent folders itself.
+    mkdirSync(dir, { recursive: true });
     const { PGlite } = await import('@electric-sql/pglite');
     const { drizzle } = await import('drizzle-orm/pglite');
     const { migrate } = await import('drizzle-orm/pglite/migrator');
