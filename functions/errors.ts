@@ -3,49 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { HonoEnv } from './hono-env.ts';
 
-/** The contract's error codes; each maps to one HTTP status. */
-export const ERROR_STATUS = {
-  BAD_REQUEST: 400,
-  VALIDATION_FAILED: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  CONFLICT: 409,
-  IDEMPOTENCY_KEY_REUSED: 409,
-  IDEMPOTENCY_KEY_IN_USE: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  RATE_LIMITED: 429,
-  INTERNAL: 500,
-  UNAVAILABLE: 503,
-} as const satisfies Record<string, ContentfulStatusCode>;
-
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
-/** One invalid field of a request: `field` is its path (`rules.2.pattern`), `message` what is wrong. */
-export type FieldProblem = { field: string; message: string };
-
-/** An error a client may see: a code, a human sentence, optional headers (Retry-After…) and field problems. */
-export class ApiError extends Error {
-  override name = 'ApiError';
-  readonly code: ErrorCode;
-  readonly headers: Record<string, string>;
-  readonly details: FieldProblem[] | undefined;
-  constructor(code: ErrorCode, message: string, headers: Record<string, string> = {}, details?: FieldProblem[]) {
-    super(message);
-    this.code = code;
-    this.headers = headers;
-    this.details = details;
-  }
-  get status(): ContentfulStatusCode {
-    return ERROR_STATUS[this.code];
-  }
-}
-
-export function errorBody(code: ErrorCode, message: string, requestId: string, details?: FieldProblem[]) {
-  return { error: { code, message, requestId, ...(details?.length ? { details } : {}) } };
-}
+export { ApiError, ERROR_STATUS, errorBody, type ErrorCode, type FieldProblem } from '../shared/api-error.ts';
+import { ApiError, ERROR_STATUS, errorBody, type ErrorCode } from '../shared/api-error.ts';
 
 /** Clearer sentences than the framework's for the errors it raises itself. */
 const FRAMEWORK_MESSAGES: Partial<Record<number, string>> = {
