@@ -8,18 +8,19 @@ export type SendOutcome = { ok: true } | { ok: false; retry: boolean; reason: st
  * Calls the socket-host directly, signed exactly as QStash would sign it (the socket-host accepts
  * nothing else). Going direct keeps a reply to one queue message; the queue is the fallback.
  */
-export async function callSocketHost(s: Services, path: string, body: unknown, timeoutMs = 30_000): Promise<Response> {
+export async function callSocketHost(s: Services, path: string, body?: unknown, timeoutMs = 30_000): Promise<Response> {
   const url = new URL(path, s.config.SOCKET_HOST_URL).toString();
-  const raw = JSON.stringify(body);
+  // A GET is signed over its empty body, as QStash would sign it.
+  const raw = body === undefined ? '' : JSON.stringify(body);
   const signature = await signQStashJwt({
     signingKey: s.config.QSTASH_CURRENT_SIGNING_KEY,
     url,
     body: new TextEncoder().encode(raw),
   });
   return await fetch(url, {
-    method: 'POST',
+    method: body === undefined ? 'GET' : 'POST',
     headers: { 'content-type': 'application/json', 'upstash-signature': signature },
-    body: raw,
+    body: body === undefined ? undefined : raw,
     signal: AbortSignal.timeout(timeoutMs),
   });
 }

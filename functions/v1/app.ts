@@ -9,6 +9,7 @@ import { registerAgentRoutes } from './routes/agent.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerMessageRoutes } from './routes/messages.ts';
+import { registerSessionRoutes } from './routes/sessions.ts';
 import { registerUsageRoutes } from './routes/usage.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { validationHook } from './validation.ts';
@@ -49,5 +50,6 @@ export function newV1App() {
   registerWebhookRoutes(v1);
   registerKeyRoutes(v1);
   registerUsageRoutes(v1);
+  registerSessionRoutes(v1);
   return v1;
 }

@@ -15,6 +15,7 @@ const TAGS = [
   { name: 'Agent', description: 'The AI agent’s instructions, model settings, rules and fallback text.' },
   { name: 'Webhooks', description: 'Signed event deliveries (Standard Webhooks).' },
   { name: 'Keys', description: 'Scoped API keys.' },
+  { name: 'Sessions', description: 'The linked WhatsApp numbers: link state, QR code, pairing code.' },
   { name: 'Usage', description: 'What this deployment costs upstream, per day and per message, against the free tiers.' },
 ];
 

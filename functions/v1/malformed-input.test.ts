@@ -35,6 +35,7 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'PUT /v1/agent': { fallbackText: 'x', humanPauseMinutes: 10, maxOutputTokens: 400, rules: [{ match: 'regex', pattern: 'a+', reply: 'b' }] },
   'POST /v1/webhooks': { url: 'https://example.org/hook', events: ['message.received'] },
   'POST /v1/keys': { name: 'n', scopes: ['agent:read'] },
+  'POST /v1/sessions/{id}/pairing-code': { phone: '4915112345678' },
 };
 
 type Case = { label: string; path: string; init: RequestInit; field?: string; status?: number };

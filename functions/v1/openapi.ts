@@ -28,6 +28,7 @@ const ERROR_DESCRIPTIONS = {
   413: 'The body is larger than 256 KiB.',
   415: 'The body is not sent as application/json.',
   429: 'Rate limited: retry after `Retry-After` seconds.',
+  503: 'The socket-host is not reachable right now; retry later.',
 } as const;
 
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
