@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QSTASH_DEV_CREDENTIALS } from '../shared/config/qstash-dev-credentials.ts';
+import { signQStashJwt } from '../shared/qstash-jwt.ts';
+import { freePort } from '../local/free-port.ts';
+import { eventually, startPipelineStack, type PipelineStack } from '../test-support/pipeline-stack.ts';
+import { receivedEvent } from '../test-support/wa-events.ts';
+
+/**
+ * The Worker as it ships (wrangler.toml, the bundle wrangler builds) running in workerd via
+ * `wrangler dev`, wired to the local stand-ins: proves the functions run on the Workers runtime, not
+ * only on Node.
+ */
+let t: PipelineStack;
+let worker: ChildProcess;
+let url: string;
+const persist = mkdtempSync(join(tmpdir(), 'ia-agent-wrangler-'));
+
+beforeAll(async () => {
+  t = await startPipelineStack({ reply: () => 'Answered from workerd.' });
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  const vars = { ...t.stack.env, MODE: 'local', PUBLIC_URL: url, LOG_LEVEL: 'warn' };
+  const args = ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist];
+  for (const [name, value] of Object.entries(vars)) if (value) args.push('--var', `${name}:${value}`);
+  worker = spawn('npx', args, { env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }, detached: true, stdio: 'ignore' });
+  await eventually(async () => (await fetch(`${url}/api/health`)).status === 200, 'wrangler dev to serve the Worker', 90_000);
+}, 120_000);
+
+afterAll(async () => {
+  if (worker?.pid) process.kill(-worker.pid, 'SIGTERM');
+  await t?.stop();
+  rmSync(persist, { recursive: true, force: true });
+});
+
+describe('the functions on the Workers runtime (workerd)', () => {
+  it('answer health with every component reachable', async () => {
+    const body = await (await fetch(`${url}/api/health`)).json();
+    expect(body.status).toBe('ok');
+    expect(Object.values(body.checks).every((c) => (c as { ok: boolean }).ok)).toBe(true);
+  });
+
+  it('run the inbound hook end to end: a signed event becomes one stored message and one reply', async () => {
+    const hook = `${url}/hooks/whatsapp`;
+    const body = JSON.stringify(receivedEvent('15551010101', '3EB0A0A0A0A0A0A0A0A0A0A1', 'Hello Worker'));
+    const signature = await signQStashJwt({
+      signingKey: QSTASH_DEV_CREDENTIALS.QSTASH_CURRENT_SIGNING_KEY,
+      url: hook,
+      body: new TextEncoder().encode(body),
+    });
+    const res = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json', 'upstash-signature': signature }, body });
+    expect(res.status).toBe(200);
+    await eventually(() => t.sentTo('15551010101').length === 1, 'the reply sent by the socket-host');
+    expect(t.sentTo('15551010101')[0]!.text).toBe('Answered from workerd.');
+    expect((await t.rows('15551010101')).map((r) => r.direction)).toEqual(['in', 'out']);
+  });
+});
