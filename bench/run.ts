@@ -15,7 +15,8 @@ import { createStandIns } from '../local/services.ts';
 import { createDb } from '../shared/db.ts';
 import { startFakeOpenAI } from '../test-support/fake-openai.ts';
 import { measureWorkersBundle } from './lib/workers-bundle.ts';
-import { runCpuPhase, runThroughputPhase, type SignedPoster } from './lib/load.ts';
+import { post, runCpuPhase, runThroughputPhase, type SignedPoster } from './lib/load.ts';
+import { measureWorkerdCpu } from './lib/workerd-cpu.ts';
 import { printReport } from './lib/report.ts';
 import { summary, round } from './lib/stats.ts';
 
@@ -207,6 +208,7 @@ const poster: SignedPoster = { url: `${env.PUBLIC_URL}/hooks/whatsapp`, bareUrl:
 const cpu = await runCpuPhase(poster, QUICK ? 100 : 500, async () => (await functionsStats()).cpu, () => fetch(`${env.PUBLIC_URL}/__bench/reset`, { method: 'POST' }));
 const subrequestsMax = Math.max(...(await functionsStats()).subrequestsPerHook);
 const throughput = await runThroughputPhase(poster, log, QUICK ? 1 : 4);
+const workerdCpu = await measureWorkerdCpu(env, (url) => post(url), QUICK ? 100 : 500, log);
 
 // ---- 5. the Workers bundle --------------------------------------------------------------------------
 const bundle = await measureWorkersBundle();
@@ -215,7 +217,7 @@ const bundle = await measureWorkersBundle();
 const results = {
   at: new Date().toISOString(),
   machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-  cpuPerInboundMs: { hook: summary(cpu.hook), bareHono: summary(cpu.bare) },
+  cpuPerInboundMs: { hook: summary(cpu.hook), bareHono: summary(cpu.bare), workerd: workerdCpu },
   pipelineOverheadMs: summary(overhead),
   throughput,
   socketHostRssMiB: {

@@ -15,7 +15,7 @@ function event() {
 }
 
 /** Posts to the hook exactly as QStash would: signed for that URL and body. */
-async function post(url: string, body: string): Promise<number> {
+export async function post(url: string, body: string = event()): Promise<number> {
   const signature = await signQStashJwt({
     signingKey: QSTASH_DEV_CREDENTIALS.QSTASH_CURRENT_SIGNING_KEY,
     url,
