@@ -33,7 +33,7 @@ const ofType = async (type: WaEvent['type']) => (await events()).filter((e) => e
 
 describe('events from the socket', () => {
   it('reports the open session, its phone and the outbox count on /health, without a signature', async () => {
-    const res = await fetch(`${h.host.url}/health`);
+    const res = await fetch(`${h.host.url}/health?outbox=1`);
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toMatchObject({ status: 'ok', sessions: [{ id: 'main', status: 'open', phone: '15550000000', reason: null }] });

@@ -101,7 +101,14 @@ export async function startSocketHost(options: SocketHostOptions): Promise<Socke
   });
 
   const ownerId = `${process.pid}-${randomUUID()}`;
-  const sessionTuning = { ...DEFAULT_SESSION_TUNING, ...options.tuning?.session };
+  // WA_LEASE_SECONDS trades takeover time after a crash against keeping the database awake (README).
+  const leaseTtlMs = config.WA_LEASE_SECONDS * 1000;
+  const sessionTuning = {
+    ...DEFAULT_SESSION_TUNING,
+    leaseTtlMs,
+    leaseRenewMs: Math.round(leaseTtlMs / 3),
+    ...options.tuning?.session,
+  };
   const forwardKinds = new Set(options.forwardKinds ?? DEFAULT_FORWARD_KINDS);
   const sessions = new Map<string, Session>();
   for (const id of sessionIds) {

@@ -70,10 +70,13 @@ export function createServer(deps: ServerDeps): Hono {
   );
   app.use(async (c, next) => (c.req.method === 'GET' && c.req.path === '/health' ? next() : verify(c, next)));
 
+  // Plain /health touches no database: the image's health check runs every 30 s and must not keep a
+  // Neon compute awake. `?outbox=1` adds the outbox count (one query).
   app.get('/health', async (c) => {
-    const pending = await deps.outbox.pending().catch(() => null);
     const sessions = [...deps.sessions.values()].map((s) => ({ id: s.id, status: s.status, phone: s.phone, reason: s.reason }));
     c.header('Cache-Control', 'no-store');
+    if (c.req.query('outbox') !== '1') return c.json({ status: 'ok', sessions });
+    const pending = await deps.outbox.pending().catch(() => null);
     return c.json({ status: 'ok', sessions, outbox: { pending } });
   });
 

@@ -38,17 +38,18 @@ export async function runChecks(s: Services) {
     probe(async () => {
       await s.qstash.dlq.listMessages({ count: 1 });
     }),
-    checkSocketHost(s),
+    checkSocketHost(s, { outbox: true }),
   ]);
   return { database, redis, queue, socketHost };
 }
 
 /** The socket-host process and the link state of each number it holds. */
-export function checkSocketHost(s: Services): Promise<Check> {
+export function checkSocketHost(s: Services, options: { outbox?: boolean } = {}): Promise<Check> {
   return probe(async () => {
-    const res = await fetch(new URL('/health', s.config.SOCKET_HOST_URL), { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const path = options.outbox ? '/health?outbox=1' : '/health';
+    const res = await fetch(new URL(path, s.config.SOCKET_HOST_URL), { signal: AbortSignal.timeout(TIMEOUT_MS) });
     if (!res.ok) throw new Error(`socket-host answered ${res.status}`);
-    const body = (await res.json()) as { sessions?: WhatsAppSession[] };
-    return { sessions: body.sessions ?? [] };
+    const body = (await res.json()) as { sessions?: WhatsAppSession[]; outbox?: { pending: number | null } };
+    return { sessions: body.sessions ?? [], ...(body.outbox ? { outboxPending: body.outbox.pending } : {}) };
   });
 }

@@ -13,7 +13,15 @@ const names = [
   'LOG_LEVEL',
 ] as const;
 
+/** How long a host's claim on a number lasts without renewal; renewed every third of it. */
+export const DEFAULT_LEASE_SECONDS = 30;
+
 const extra = {
+  /**
+   * Short: another host takes over a crashed one's number quickly. Long (e.g. 1200): the renewals stop
+   * keeping a Neon compute awake between conversations (it sleeps after 5 idle minutes).
+   */
+  WA_LEASE_SECONDS: z.coerce.number().int().min(10, 'must be at least 10').max(86_400, 'must be at most 86400').default(DEFAULT_LEASE_SECONDS),
   /** Railway and most hosts set PORT; locally SOCKET_HOST_PORT keeps it apart from the functions' PORT. */
   SOCKET_HOST_PORT: port.optional(),
   PORT: port.optional(),
