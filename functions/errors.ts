@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { ConfigError } from '../shared/config/parse-env.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { HonoEnv } from './hono-env.ts';
 
@@ -23,6 +24,11 @@ export function renderError(err: unknown, c: Context<HonoEnv>): Response {
     const malformedJson = err.status === 400 && /json/i.test(err.message);
     const message = malformedJson ? 'The request body is not valid JSON.' : (FRAMEWORK_MESSAGES[err.status] ?? (err.message || code));
     return c.json(errorBody(code, message, requestId), err.status as ContentfulStatusCode);
+  }
+  if (err instanceof ConfigError) {
+    // Workers validate their bindings on the first request: say which variables, never their values.
+    console.error(`ia_agent: ${err.message}`);
+    return c.json(errorBody('UNAVAILABLE', `The service is not configured yet. ${err.message}`, requestId), 503);
   }
   c.get('log')?.error({ err: String(err), stack: (err as Error)?.stack, requestId }, 'unhandled error');
   return c.json(errorBody('INTERNAL', 'Something went wrong on our side; it was logged.', requestId), 500);

@@ -63,3 +63,26 @@ describe('configuration', () => {
     expect(problems(() => loadSocketHostConfig({ WA_SESSIONS: 'a b' })).problems[0]).toMatch(/^WA_SESSIONS must be/);
   });
 });
+
+describe('a Worker started without its secrets', () => {
+  it('answers every request 503 naming the missing variables, not their values', async () => {
+    const { newApp } = await import('../../functions/app.ts');
+    // On Node the app reads process.env (hono/adapter), as it does on Vercel; Workers pass bindings.
+    const saved = { MODE: process.env.MODE, QSTASH_TOKEN: process.env.QSTASH_TOKEN };
+    Object.assign(process.env, { MODE: 'cloud', QSTASH_TOKEN: 'secret-token-value' });
+    let res: Response;
+    try {
+      res = await newApp().request('/api/health');
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+    expect(res.status).toBe(503);
+    const body = await res.json();
+    expect(body.error.code).toBe('UNAVAILABLE');
+    expect(body.error.message).toContain('DATABASE_URL is required');
+    expect(JSON.stringify(body)).not.toContain('secret-token-value');
+  });
+});
