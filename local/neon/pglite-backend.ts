@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, protocol } from '@electric-sql/pglite';
 import { createSerialQueue } from './serial-queue.ts';
-import { inTransaction, parseCommandTag } from './sql-backend.ts';
+import { inTransaction, toRawField, parseCommandTag } from './sql-backend.ts';
 import type { RawResult, RunSql, SqlBackend, SqlParams } from './sql-backend.ts';
 
 const { messages, serialize } = protocol;
@@ -100,14 +100,7 @@ function collect(replies: BackendMessage[]): Outcome {
   let status = 'I';
   for (const reply of replies) {
     if (reply instanceof messages.RowDescriptionMessage) {
-      current.fields = reply.fields.map((f) => ({
-        name: f.name,
-        tableID: f.tableID,
-        columnID: f.columnID,
-        dataTypeID: f.dataTypeID,
-        dataTypeSize: f.dataTypeSize,
-        dataTypeModifier: f.dataTypeModifier,
-      }));
+      current.fields = reply.fields.map(toRawField);
     } else if (reply instanceof messages.DataRowMessage) {
       current.rows.push(reply.fields);
     } else if (reply instanceof messages.CommandCompleteMessage) {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { CustomTypesConfig, PoolClient, QueryArrayResult } from 'pg';
-import { inTransaction } from './sql-backend.ts';
+import { inTransaction, toRawField } from './sql-backend.ts';
 import type { RawResult, RunSql, SqlBackend } from './sql-backend.ts';
 
 /** Every value stays the text the server printed: the Neon driver on the other side parses it. */
@@ -65,14 +65,7 @@ async function runOnClient(client: PoolClient, text: string, params: readonly (s
   return {
     command: result.command || null,
     rowCount: result.rowCount ?? null,
-    fields: result.fields.map((f) => ({
-      name: f.name,
-      tableID: f.tableID,
-      columnID: f.columnID,
-      dataTypeID: f.dataTypeID,
-      dataTypeSize: f.dataTypeSize,
-      dataTypeModifier: f.dataTypeModifier,
-    })),
+    fields: result.fields.map(toRawField),
     rows: result.rows as (string | null)[][],
   };
 }

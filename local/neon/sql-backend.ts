@@ -69,6 +69,18 @@ export function beginStatement(options: TransactionOptions = {}): string {
   return modes.length ? `BEGIN ${modes.join(', ')}` : 'BEGIN';
 }
 
+/** The field description Neon sends, from either backend's (same-named) row description. */
+export function toRawField(f: RawField): RawField {
+  return {
+    name: f.name,
+    tableID: f.tableID,
+    columnID: f.columnID,
+    dataTypeID: f.dataTypeID,
+    dataTypeSize: f.dataTypeSize,
+    dataTypeModifier: f.dataTypeModifier,
+  };
+}
+
 /** BEGIN with the batch's options, the work, COMMIT: the same on both backends (errors roll back in the caller). */
 export async function inTransaction<T>(run: RunSql, fn: (run: RunSql) => Promise<T>, options?: TransactionOptions): Promise<T> {
   await run(beginStatement(options), []);
