@@ -51,6 +51,12 @@ export async function startPipelineStack(
     fake,
     db,
     adminKey: stack.adminKey.generated!,
+    /** Calls the functions' API with the admin key, as an integrator would. */
+    api: (path: string, init: RequestInit = {}) =>
+      fetch(`${stack.urls.functions}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${stack.adminKey.generated}`, 'content-type': 'application/json', ...init.headers },
+      }),
     /** The PostgreSQL database behind the stand-in (for tests that inject real database faults). */
     databaseUrl: database.url,
     /** A customer writes on WhatsApp (through the currently connected fake socket). */

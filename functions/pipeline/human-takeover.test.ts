@@ -8,12 +8,6 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${t.stack.urls.functions}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': 'application/json', ...init.headers },
-  });
-
 describe('human takeover', () => {
   it('keeps the agent silent after the team replies from the phone, until the pause is lifted through the API', async () => {
     const phone = '15550404001';
@@ -29,7 +23,7 @@ describe('human takeover', () => {
     expect(t.sentTo(phone)).toHaveLength(1);
 
     const conversationId = (await t.rows(phone))[0]!.conversationId;
-    const resumed = await api(`/v1/conversations/${conversationId}/resume`, { method: 'POST' });
+    const resumed = await t.api(`/v1/conversations/${conversationId}/resume`, { method: 'POST' });
     expect(resumed.status).toBe(200);
 
     t.customerWrites(phone, 'One more question');
