@@ -4,7 +4,9 @@ import { splitMessage, toWhatsApp } from './whatsapp-format.ts';
 
 describe('WhatsApp formatting', () => {
   it('turns Markdown into WhatsApp marks', () => {
-    expect(toWhatsApp('**Open** today, *until* 6. ~~Closed~~')).toBe('*Open* today, _until_ 6. ~Closed~');
+    expect(toWhatsApp('**Open** today, *until* 6. ~~Closed~~')).toBe('*Open* today, *until* 6. ~Closed~');
+    // WhatsApp's own marks, as the agent is instructed to write them, pass through unchanged.
+    expect(toWhatsApp('We bake *fresh bread* at 6, _every_ day.')).toBe('We bake *fresh bread* at 6, _every_ day.');
     expect(toWhatsApp('## Hours\n- Mon: 8–6\n- Tue: 8–6')).toBe('*Hours*\n• Mon: 8–6\n• Tue: 8–6');
     expect(toWhatsApp('See [our menu](https://x.example/menu).')).toBe('See our menu (https://x.example/menu).');
     expect(toWhatsApp('```\n**not bold in code**\n```')).toBe('```\n**not bold in code**\n```');

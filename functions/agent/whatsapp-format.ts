@@ -1,6 +1,7 @@
 /**
  * Models answer in Markdown; WhatsApp has its own marks (*bold*, _italic_, ~strike~, ```mono```).
- * Converts the common Markdown forms and leaves everything else as plain text.
+ * Converts the common Markdown forms and leaves everything else as plain text. A single `*x*` is left
+ * alone: the agent is told to write WhatsApp's *bold*, so it is not read as Markdown's italic.
  */
 export function toWhatsApp(markdown: string): string {
   const fences: string[] = [];
@@ -9,7 +10,6 @@ export function toWhatsApp(markdown: string): string {
   text = text
     .replace(/\*\*(.+?)\*\*/g, '\u0001$1\u0001') // bold, protected from the italic rule below
     .replace(/__(.+?)__/g, '\u0001$1\u0001')
-    .replace(/(^|[^*\w])\*(?!\s)([^*\n]+?)\*(?!\w)/g, '$1_$2_') // *italic* → _italic_
     .replace(/~~(.+?)~~/g, '~$1~')
     .replace(/^#{1,6}\s+(.+?)\s*#*$/gm, '\u0001$1\u0001') // headings read as bold lines
     .replace(/!\[([^\]]*)\]\(([^)\s]+)\)/g, '$1 $2') // images: alt text and link
