@@ -1,7 +1,6 @@
 import type { Duration } from '@upstash/ratelimit';
 import { ConfigError } from '../../shared/config/parse-env.ts';
 import type { FunctionsConfig } from '../../shared/config/functions-config.ts';
-import { apiEnvValue } from './api-env.ts';
 
 /** `<requests>/<window>`, the window in Upstash's duration syntax: `120/1 m`, `60/1 h`, `10/30 s`. */
 export type LimitSpec = { tokens: number; window: Duration; text: string };
@@ -37,7 +36,7 @@ const parsed = new WeakMap<object, RateLimitConfig>();
 export function rateLimitConfig(config: FunctionsConfig): RateLimitConfig {
   const hit = parsed.get(config);
   if (hit) return hit;
-  const read = (name: keyof typeof RATE_LIMIT_DEFAULTS) => parseLimitSpec(name, apiEnvValue(config, name) ?? RATE_LIMIT_DEFAULTS[name]);
+  const read = (name: keyof typeof RATE_LIMIT_DEFAULTS) => parseLimitSpec(name, config[name] ?? RATE_LIMIT_DEFAULTS[name]);
   const value = { perKey: read('API_RATE_LIMIT_PER_KEY'), perContact: read('API_RATE_LIMIT_PER_CONTACT') };
   parsed.set(config, value);
   return value;

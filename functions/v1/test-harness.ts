@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { migrateDatabase } from '../../drizzle/migrate.ts';
-import { loadFunctionsConfig, type FunctionsConfig } from '../../shared/config/functions-config.ts';
+import { loadFunctionsConfig } from '../../shared/config/functions-config.ts';
 import { createDb } from '../../shared/db.ts';
 import { freePort } from '../../local/free-port.ts';
 import { listen } from '../../local/listen.ts';
@@ -93,7 +93,6 @@ async function startFull(databaseUrl: string, env: Record<string, string>) {
     // The queue retries at once in tests unless a message asks for its own delay.
     qstashRetryDelayMs: () => 10,
   });
-  applyApiEnv(stack.functions.services.config, env);
   return {
     functionsUrl: stack.urls.functions,
     adminKey: stack.adminKey.generated!,
@@ -122,7 +121,6 @@ async function startWithoutSocketHost(databaseUrl: string, env: Record<string, s
     SOCKET_HOST_URL: 'http://127.0.0.1:9',
     ...env,
   });
-  applyApiEnv(config, env);
   const db = createDb(config.DATABASE_URL, config.DATABASE_HTTP_URL);
   await migrateDatabase(db);
   const admin = await ensureAdminKey(db);
@@ -141,8 +139,4 @@ async function startWithoutSocketHost(databaseUrl: string, env: Record<string, s
       await servicesServer.close();
     },
   };
-}
-
-function applyApiEnv(config: FunctionsConfig, env: Record<string, string>) {
-  Object.assign(config, Object.fromEntries(Object.entries(env).filter(([name]) => /^(API_RATE_LIMIT_|WEBHOOK_RETRIES$|WEBHOOK_RETRY_DELAY$)/.test(name))));
 }

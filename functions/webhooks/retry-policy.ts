@@ -1,6 +1,5 @@
 import { ConfigError } from '../../shared/config/parse-env.ts';
 import type { FunctionsConfig } from '../../shared/config/functions-config.ts';
-import { apiEnvValue } from '../v1/api-env.ts';
 
 /**
  * How QStash retries a delivery whose subscriber did not answer 2xx:
@@ -20,7 +19,7 @@ const parsed = new WeakMap<object, RetryPolicy>();
 export function webhookRetryPolicy(config: FunctionsConfig): RetryPolicy {
   const hit = parsed.get(config);
   if (hit) return hit;
-  const text = (name: keyof typeof WEBHOOK_RETRY_DEFAULTS) => apiEnvValue(config, name) ?? WEBHOOK_RETRY_DEFAULTS[name];
+  const text = (name: keyof typeof WEBHOOK_RETRY_DEFAULTS) => config[name] ?? WEBHOOK_RETRY_DEFAULTS[name];
   const retries = Number(text('WEBHOOK_RETRIES'));
   const retryDelay = text('WEBHOOK_RETRY_DELAY');
   const problems: string[] = [];
