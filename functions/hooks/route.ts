@@ -1,14 +1,14 @@
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import { waEvent, type WaEvent } from '../../shared/contracts/wa-event.ts';
-import { runDeliveryJob, type DeliveryJob } from '../outbound/deliver.ts';
+import { runDeliveryJob } from '../outbound/deliver.ts';
 import { handleInbound } from '../pipeline/inbound.ts';
 import { handleStatus } from '../pipeline/status.ts';
 import { handleTeamMessage } from '../pipeline/team-message.ts';
 import type { Services } from '../services.ts';
 import { emitWebhookEvent } from '../webhooks/emit.ts';
 import type { HonoEnv } from '../hono-env.ts';
-import { deliveryJob } from './delivery-job.ts';
+import { deliveryJob } from '../outbound/delivery-job.ts';
 import { verifyQStash } from './verify-qstash.ts';
 
 type HookEnv = HonoEnv & { Variables: { rawBody: string } };
@@ -30,7 +30,7 @@ hooks.post('/whatsapp', async (c) => {
 hooks.post('/deliver', async (c) => {
   const job = decode(c, deliveryJob);
   if (job instanceof Response) return job;
-  const outcome = await runDeliveryJob(c.get('services'), job as DeliveryJob);
+  const outcome = await runDeliveryJob(c.get('services'), job);
   if (outcome === 'retry') return c.json({ outcome }, 503);
   return c.json({ outcome });
 });

@@ -3,9 +3,9 @@ import { messages } from '../../drizzle/schema.ts';
 import type { Services } from '../services.ts';
 import { toPublicMessage } from '../v1/views.ts';
 import { emitWebhookEvent } from '../webhooks/emit.ts';
+import type { DeliveryJob } from './delivery-job.ts';
 import { sendToSocketHost } from './socket-host-client.ts';
 
-export type DeliveryJob = { sessionId: string; to: string; messageIds: string[] };
 type Part = Pick<
   typeof messages.$inferSelect,
   'id' | 'waMessageId' | 'text' | 'status' | 'conversationId' | 'direction' | 'author' | 'createdAt'
