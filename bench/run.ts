@@ -12,6 +12,7 @@ import { projectFreeTiers } from '../functions/usage/free-tiers.ts';
 import { freePort } from '../local/free-port.ts';
 import { listen } from '../local/listen.ts';
 import { createStandIns } from '../local/services.ts';
+import { STAND_IN_REDIS_TOKEN, standInEnv } from '../shared/config/local-defaults.ts';
 import { createDb } from '../shared/db.ts';
 import { startFakeOpenAI } from '../test-support/fake-openai.ts';
 import { measureWorkersBundle } from './lib/workers-bundle.ts';
@@ -39,21 +40,12 @@ await admin.connect();
 await admin.query(`create database ${dbName}`);
 const databaseUrl = Object.assign(new URL(PG), { pathname: `/${dbName}` }).toString();
 
-const standIns = createStandIns({ databaseUrl, redisUrl: REDIS, redisToken: 'bench-token' });
+const standIns = createStandIns({ databaseUrl, redisUrl: REDIS, redisToken: STAND_IN_REDIS_TOKEN });
 const services = await listen(standIns.app.fetch);
 const model = await startFakeOpenAI((req) => `ok ${req.messages.at(-1)!.content.match(/\bT\d+\b/)?.[0] ?? ''}`);
 const [functionsPort, socketHostPort] = [await freePort(), await freePort()];
 const env: Record<string, string> = {
-  MODE: 'local',
-  LOG_LEVEL: 'silent',
-  DATABASE_URL: `postgres://bench:bench@127.0.0.1:${services.port}/ia_agent`,
-  DATABASE_HTTP_URL: `${services.url}/sql`,
-  UPSTASH_REDIS_REST_URL: `${services.url}/redis`,
-  UPSTASH_REDIS_REST_TOKEN: 'bench-token',
-  QSTASH_URL: services.url,
-  PUBLIC_URL: `http://127.0.0.1:${functionsPort}`,
-  SOCKET_HOST_URL: `http://127.0.0.1:${socketHostPort}`,
-  SOCKET_HOST_PORT: String(socketHostPort),
+  ...standInEnv({ services: services.port, functions: functionsPort, socketHost: socketHostPort }),
   AI_BASE_URL: model.baseUrl,
   AI_API_KEY: 'bench',
   AI_MODEL: 'fake',

@@ -8,6 +8,7 @@ import { startFunctions } from '../functions/node-server.ts';
 import { createServices } from '../functions/services.ts';
 import { startSocketHost, type SocketHost, type SocketHostOptions } from '../socket-host/host.ts';
 import { freePort } from './free-port.ts';
+import { STAND_IN_REDIS_TOKEN, standInEnv } from '../shared/config/local-defaults.ts';
 import { createStandIns, type StandIns } from './services.ts';
 import { listen } from './listen.ts';
 
@@ -42,7 +43,6 @@ export async function startStack(options: StackOptions = {}) {
     port(options.ports?.socketHost),
     port(options.ports?.services),
   ]);
-  const services = `http://127.0.0.1:${servicesPort}`;
   // Bind the port before opening the embedded database: a second `npm run dev` on the same data
   // must stop at the taken port, never open PGlite's files while another process holds them.
   let standIns: StandIns | undefined;
@@ -51,23 +51,15 @@ export async function startStack(options: StackOptions = {}) {
     databaseUrl: options.databaseUrl,
     redisUrl: options.redisUrl,
     dataDir: options.dataDir,
-    redisToken: 'local-redis-token',
+    redisToken: STAND_IN_REDIS_TOKEN,
     qstashRetryDelayMs: options.qstashRetryDelayMs,
     log: (line) => log.debug(line),
   });
 
   // Product code reaches the database only through Neon's HTTP protocol, here served by the stand-in.
   const env = {
-    MODE: 'local',
+    ...standInEnv({ services: servicesPort, functions: functionsPort, socketHost: socketHostPort }),
     LOG_LEVEL: options.logLevel ?? 'silent',
-    DATABASE_URL: `postgres://ia_agent:local@127.0.0.1:${servicesPort}/ia_agent`,
-    DATABASE_HTTP_URL: `${services}/sql`,
-    UPSTASH_REDIS_REST_URL: `${services}/redis`,
-    UPSTASH_REDIS_REST_TOKEN: 'local-redis-token',
-    QSTASH_URL: services,
-    PUBLIC_URL: `http://127.0.0.1:${functionsPort}`,
-    SOCKET_HOST_URL: `http://127.0.0.1:${socketHostPort}`,
-    SOCKET_HOST_PORT: String(socketHostPort),
     ...options.env,
   };
   const functionsConfig = loadFunctionsConfig(env);
@@ -91,7 +83,7 @@ export async function startStack(options: StackOptions = {}) {
   const functions = await startFunctions({ services: functionsServices, port: functionsPort });
 
   return {
-    urls: { functions: functions.url, socketHost: `http://127.0.0.1:${socketHostPort}`, services },
+    urls: { functions: functions.url, socketHost: `http://127.0.0.1:${socketHostPort}`, services: servicesServer.url },
     adminKey,
     env,
     db,

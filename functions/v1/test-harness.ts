@@ -11,6 +11,7 @@ import { freePort } from '../../local/free-port.ts';
 import { listen } from '../../local/listen.ts';
 import { createStandIns } from '../../local/services.ts';
 import { startStack } from '../../local/stack.ts';
+import { STAND_IN_REDIS_TOKEN, standInEnv } from '../../shared/config/local-defaults.ts';
 import { createFakeSockets } from '../../test-support/fake-socket.ts';
 import { createTestDatabase } from '../../test-support/postgres.ts';
 import { TEST_REDIS_URL } from '../../test-support/redis.ts';
@@ -105,20 +106,12 @@ async function startFull(databaseUrl: string, env: Record<string, string>) {
 }
 
 async function startWithoutSocketHost(databaseUrl: string, env: Record<string, string>) {
-  const standIns = createStandIns({ databaseUrl, redisUrl: TEST_REDIS_URL, redisToken: 'local-redis-token', qstashRetryDelayMs: () => 10 });
+  const standIns = createStandIns({ databaseUrl, redisUrl: TEST_REDIS_URL, redisToken: STAND_IN_REDIS_TOKEN, qstashRetryDelayMs: () => 10 });
   const servicesServer = await listen(standIns.app.fetch);
   const functionsPort = await freePort();
   const config = loadFunctionsConfig({
-    MODE: 'local',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: `postgres://ia_agent:local@127.0.0.1:${servicesServer.port}/ia_agent`,
-    DATABASE_HTTP_URL: `${servicesServer.url}/sql`,
-    UPSTASH_REDIS_REST_URL: `${servicesServer.url}/redis`,
-    UPSTASH_REDIS_REST_TOKEN: 'local-redis-token',
-    QSTASH_URL: servicesServer.url,
-    PUBLIC_URL: `http://127.0.0.1:${functionsPort}`,
-    // Nothing listens there: a send would fail, and no test of this kind may cause one.
-    SOCKET_HOST_URL: 'http://127.0.0.1:9',
+    // Nothing listens on port 9: a send would fail, and no test of this kind may cause one.
+    ...standInEnv({ services: servicesServer.port, functions: functionsPort, socketHost: 9 }),
     ...env,
   });
   const db = createDb(config.DATABASE_URL, config.DATABASE_HTTP_URL);
