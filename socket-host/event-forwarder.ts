@@ -3,6 +3,7 @@
  * forwarded) and delivery statuses (only failures unless WA_STATUS_EVENTS=all).
  */
 import type { BaileysEventMap } from '@whiskeysockets/baileys';
+import { observedAt } from './observed-at.ts';
 import { messageEvent, normalizeMessage, normalizeStatusUpdate, statusEvent, type MessageKind } from './normalize.ts';
 import type { Outbox } from './outbox.ts';
 import type { SentMessages } from './sent-messages.ts';
@@ -18,11 +19,13 @@ export function createEventForwarder(sessionId: string, deps: ForwarderDeps, sto
   return {
     async upsert({ messages, type }: BaileysEventMap['messages.upsert']): Promise<void> {
       for (const msg of messages) {
+        // Taken before any await, so concurrent upserts keep the order Baileys emitted them in.
+        const at = observedAt();
         const n = normalizeMessage(msg, type, Math.floor(Date.now() / 1000));
         if (!n || !deps.forwardKinds.has(n.kind)) continue;
         // Our own /send comes back as a fromMe upsert: it is not the team taking over.
         if (n.fromMe && (await retrying(() => deps.sent.isOurs(sessionId, n.waMessageId), stopping))) continue;
-        await deps.outbox.enqueue(messageEvent(sessionId, n, new Date()));
+        await deps.outbox.enqueue(messageEvent(sessionId, n, at));
       }
     },
 

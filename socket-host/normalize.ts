@@ -161,12 +161,12 @@ export function messageEventId(sessionId: string, waMessageId: string): string {
   return `${sessionId}:${waMessageId}`;
 }
 
-export function messageEvent(sessionId: string, n: NormalizedMessage, at: Date): MessageReceived | MessageFromTeam {
+export function messageEvent(sessionId: string, n: NormalizedMessage, at: Date | string): MessageReceived | MessageFromTeam {
   const common = {
     v: 1 as const,
     id: messageEventId(sessionId, n.waMessageId),
     sessionId,
-    at: at.toISOString(),
+    at: typeof at === 'string' ? at : at.toISOString(),
     waMessageId: n.waMessageId,
     chatJid: n.chatJid,
     phone: n.phone,

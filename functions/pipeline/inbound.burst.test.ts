@@ -3,8 +3,7 @@ import { eventually, startPipelineStack, type PipelineStack } from '../../test-s
 
 let t: PipelineStack;
 beforeAll(async () => {
-  // Wide enough that a loaded CI machine still stores all three inside it (the window counts from storage).
-  t = await startPipelineStack({ settings: { burstWindowMs: 4000 }, reply: () => 'One answer for all three.' });
+  t = await startPipelineStack({ settings: { burstWindowMs: 1500 }, reply: () => 'One answer for all three.' });
 });
 afterAll(() => t?.stop());
 

@@ -50,7 +50,8 @@ export async function handleInbound(s: Services, event: MessageReceived): Promis
   );
   if (isPaused(conversation.pausedUntil)) return 'paused';
 
-  const waitLeft = message.createdAt.getTime() + settings.burstWindowMs - Date.now();
+  // Counted from when the socket-host saw the message; never longer than the window (clock skew).
+  const waitLeft = Math.min(settings.burstWindowMs, message.createdAt.getTime() + settings.burstWindowMs - Date.now());
   if (waitLeft > 0) await sleep(waitLeft);
   // One round trip reads the conversation and claims the reply; a claim that is not ours is given back.
   const [paused, latest, recent, inserted, existing] = await s.db.batch([

@@ -52,6 +52,9 @@ export async function storeMessage(
         author: fromTeam ? 'human' : 'customer',
         text: event.text,
         status: fromTeam ? 'sent' : 'received',
+        // When the socket-host saw it (microseconds): the queue stores a burst in any order, and the
+        // burst window and the model's history follow the customer's order, not the storage order.
+        createdAt: sql`${event.at}::timestamptz`,
       })
       .onConflictDoNothing({ target: [messages.sessionId, messages.waMessageId] })
       .returning({ id: messages.id }),
