@@ -17,6 +17,7 @@ export type InboundOutcome =
   | 'rate_limited'
   | 'already_replied'
   | 'busy'
+  | 'taken_over'
   | 'sent'
   | 'queued'
   | 'suppressed'
@@ -72,14 +73,16 @@ export async function handleInbound(s: Services, event: MessageReceived): Promis
 
   const limit = await contactLimiter(s.redis, s.config.CONTACT_REPLIES_PER_HOUR).limit(conversation.id);
   if (!limit.success) {
-    await finishClaim(s.db, claim.claim, { parts: [''], status: 'suppressed', error: 'contact reply limit reached' });
-    return 'rate_limited';
+    const finished = await finishClaim(s.db, claim.claim, { parts: [''], status: 'suppressed', error: 'contact reply limit reached' });
+    return finished === 'lost' ? 'taken_over' : 'rate_limited';
   }
   const reply = await composeReply(s, settings, state.recent);
   // The fallback goes out once: not again while it is still the last thing the agent said.
   const lastAgent = state.recent.findLast((m) => m.author === 'agent' && m.status !== 'suppressed' && m.text);
   const repeatFallback = reply.source === 'fallback' && lastAgent?.text === settings.fallbackText;
   const parts = await finishClaim(s.db, claim.claim, { ...reply, status: repeatFallback ? 'suppressed' : 'queued' });
+  // Presumed dead and taken over by a redelivery while composing: the new owner answers, not us.
+  if (parts === 'lost') return 'taken_over';
   if (repeatFallback) return 'suppressed';
   return await deliver(s, { ...job, messageIds: parts.map((p) => p.id) }, parts);
 }

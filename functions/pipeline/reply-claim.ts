@@ -1,11 +1,14 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import { messages } from '../../drizzle/schema.ts';
 import type { Db } from '../../shared/db.ts';
 import { newWaMessageId } from '../outbound/wa-message-id.ts';
 import type { StoredMessage } from './store-message.ts';
 
-/** A claim older than this whose writer never finished is taken over by a redelivery. */
-const STALE_CLAIM_MS = 60_000;
+/**
+ * A claim older than this whose writer never finished is taken over by a redelivery. A live writer
+ * needs at most the model's 30 s budget (compose.ts), so a claim this old has no writer left.
+ */
+export const STALE_CLAIM_SECONDS = 60;
 
 export type ClaimState =
   | { kind: 'generate'; claim: StoredMessage }
@@ -41,16 +44,27 @@ export function claimQueries(db: Db, trigger: StoredMessage) {
   ] as const;
 }
 
-/** What the claim's two queries found (see claimQueries). */
+/**
+ * What the claim's two queries found (see claimQueries). A 'generating' claim is taken over only when
+ * the database's own clock says it is stale: comparing in SQL avoids both clock skew between isolates
+ * and the precision lost reading a microsecond timestamp into a JavaScript Date. The takeover gives
+ * the claim a new WhatsApp id: that id is the claim's owner token, so a writer that was only slow, not
+ * dead, finds its claim gone when it finishes (finishClaim) and sends nothing.
+ */
 export async function readClaim(db: Db, [inserted, parts]: [StoredMessage[], StoredMessage[]]): Promise<ClaimState> {
   if (inserted[0]) return { kind: 'generate', claim: inserted[0] };
   const first = parts[0]!;
   if (first.status === 'generating') {
-    if (Date.now() - first.updatedAt.getTime() < STALE_CLAIM_MS) return { kind: 'busy' };
     const [taken] = await db
       .update(messages)
-      .set({ updatedAt: sql`now()` })
-      .where(and(eq(messages.id, first.id), eq(messages.status, 'generating'), eq(messages.updatedAt, first.updatedAt)))
+      .set({ waMessageId: newWaMessageId(), updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(messages.id, first.id),
+          eq(messages.status, 'generating'),
+          lt(messages.updatedAt, sql`now() - make_interval(secs => ${STALE_CLAIM_SECONDS})`),
+        ),
+      )
       .returning();
     return taken ? { kind: 'generate', claim: taken } : { kind: 'busy' };
   }
@@ -58,45 +72,51 @@ export async function readClaim(db: Db, [inserted, parts]: [StoredMessage[], Sto
   return pending.length ? { kind: 'deliver', parts: pending } : { kind: 'done' };
 }
 
-/** Writes the composed reply: part 0 fills the claim, further parts are new rows, all 'queued'. */
+/**
+ * Writes the composed reply: part 0 fills the claim, further parts are new rows, all 'queued'. Returns
+ * 'lost' when the claim was taken over meanwhile (this writer was presumed dead): nothing is written.
+ */
 export async function finishClaim(
   db: Db,
   claim: StoredMessage,
   reply: { parts: string[]; status: 'queued' | 'suppressed'; inputTokens?: number; outputTokens?: number; error?: string },
-): Promise<StoredMessage[]> {
+): Promise<StoredMessage[] | 'lost'> {
   const [first, ...rest] = reply.parts;
-  const [updated, ...others] = await db.batch([
-    db
-      .update(messages)
-      .set({
-        text: first ?? '',
-        status: reply.status,
-        inputTokens: reply.inputTokens,
-        outputTokens: reply.outputTokens,
-        error: reply.error,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(messages.id, claim.id))
-      .returning(),
-    ...rest.map((text, i) =>
-      db
+  // Only the claim's owner (its WhatsApp id unchanged since it claimed) may fill it.
+  const [updated] = await db
+    .update(messages)
+    .set({
+      text: first ?? '',
+      status: reply.status,
+      inputTokens: reply.inputTokens,
+      outputTokens: reply.outputTokens,
+      error: reply.error,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(messages.id, claim.id), eq(messages.waMessageId, claim.waMessageId), eq(messages.status, 'generating')))
+    .returning();
+  if (!updated) return 'lost';
+  // Further parts (a long reply) are a second round trip, taken only by their owner.
+  const others = rest.length
+    ? await db
         .insert(messages)
-        .values({
-          conversationId: claim.conversationId,
-          sessionId: claim.sessionId,
-          waMessageId: newWaMessageId(),
-          direction: 'out',
-          author: 'agent',
-          text,
-          status: reply.status,
-          replyTo: claim.replyTo,
-          part: i + 1,
-        })
+        .values(
+          rest.map((text, i) => ({
+            conversationId: claim.conversationId,
+            sessionId: claim.sessionId,
+            waMessageId: newWaMessageId(),
+            direction: 'out' as const,
+            author: 'agent' as const,
+            text,
+            status: reply.status,
+            replyTo: claim.replyTo,
+            part: i + 1,
+          })),
+        )
         .onConflictDoNothing()
-        .returning(),
-    ),
-  ]);
-  return [...updated, ...others.flat()].filter((m) => m.status === 'queued');
+        .returning()
+    : [];
+  return [updated, ...others].filter((m) => m.status === 'queued');
 }
 
 /** Gives a claim back when it turned out not to be ours to answer (superseded by a newer message, paused). */
