@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { waEvent, type WaEvent } from '../../shared/contracts/wa-event.ts';
 import { runDeliveryJob } from '../outbound/deliver.ts';
 import { handleInbound } from '../pipeline/inbound.ts';
+import { STALE_CLAIM_SECONDS } from '../pipeline/reply-claim.ts';
 import { handleStatus } from '../pipeline/status.ts';
 import { handleTeamMessage } from '../pipeline/team-message.ts';
 import type { Services } from '../services.ts';
@@ -22,8 +23,9 @@ hooks.post('/whatsapp', async (c) => {
   if (event instanceof Response) return event;
   const outcome = await dispatch(c.get('services'), event);
   c.get('log').debug({ id: event.id, type: event.type, outcome }, 'whatsapp event');
-  // Another delivery of this message is composing its reply right now: come back later.
-  if (outcome === 'busy') return c.json({ outcome }, 503, { 'Retry-After': '15' });
+  // Another delivery of this message is composing its reply, or its composer died: come back once
+  // that claim would be stale, so a takeover needs one retry of the free plan's three, not all of them.
+  if (outcome === 'busy') return c.json({ outcome }, 503, { 'Retry-After': String(STALE_CLAIM_SECONDS + 5) });
   return c.json({ outcome });
 });
 

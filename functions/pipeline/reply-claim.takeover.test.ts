@@ -59,6 +59,8 @@ describe('a reply whose composer died', () => {
     const { event } = await composerDiedWhileComposing('15550909002', '3EB0DEAD000000000000002', 5);
     const res = await redeliver(event);
     expect(res.status).toBe(503);
+    // The queue comes back once the claim would be stale: one retry of the free plan's three, not all.
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(STALE_CLAIM_SECONDS - 5);
     expect(t.sentTo('15550909002')).toHaveLength(0);
   });
 
