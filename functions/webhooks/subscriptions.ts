@@ -14,24 +14,6 @@ export function newWebhookSecret(): string {
   return `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24))))}`;
 }
 
-/**
- * In the cloud a subscriber must be a public https URL: the functions would otherwise POST signed
- * bodies into their own private network on a caller's say-so. Locally anything http(s) goes.
- */
-export function webhookUrlProblem(url: string, mode: 'local' | 'cloud'): string | undefined {
-  if (mode === 'local') return undefined;
-  const parsed = new URL(url);
-  if (parsed.protocol !== 'https:') return 'must be an https URL';
-  const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const privateHost =
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host.endsWith('.internal') ||
-    /^(127\.|10\.|0\.|169\.254\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host) ||
-    /^(::1?|f[cd][0-9a-f]{2}:.*|fe80:.*)$/.test(host);
-  return privateHost ? 'must be a public address' : undefined;
-}
-
 export async function createSubscription(s: Services, input: { url: string; events: WebhookEventType[] }) {
   const [active] = await s.db
     .select({ n: sql<number>`count(*)::int` })

@@ -1,7 +1,8 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { ApiError } from '../../errors.ts';
 import type { WebhookEventType } from '../../webhooks/events.ts';
-import { createSubscription, deleteSubscription, listSubscriptions, MAX_SUBSCRIPTIONS, webhookUrlProblem } from '../../webhooks/subscriptions.ts';
+import { createSubscription, deleteSubscription, listSubscriptions, MAX_SUBSCRIPTIONS } from '../../webhooks/subscriptions.ts';
+import { webhookUrlProblem } from '../../webhooks/webhook-url.ts';
 import { guard } from '../auth.ts';
 import type { V1Env } from '../env.ts';
 import { errors, jsonBody, noContent, ok } from '../openapi.ts';
