@@ -53,19 +53,31 @@ export const waAuthKeys = pgTable(
   (t) => [primaryKey({ columns: [t.sessionId, t.type, t.id] })],
 );
 
-/** Messages the socket-host sent, so Baileys' getMessage can serve a recipient's retry request. */
+/**
+ * The socket-host's sends: accepted by /send as 'queued' (with what to send), sent per number in `seq`
+ * order, then 'sent' (the proto kept for Baileys' getMessage, which serves recipients' retry requests)
+ * or 'failed'. 'sending' is what versions before the send queue wrote: such a row has no text.
+ */
 export const waSentMessages = pgTable(
   'wa_sent_messages',
   {
     sessionId: text('session_id').notNull(),
     waMessageId: text('wa_message_id').notNull(),
     remoteJid: text('remote_jid').notNull(),
-    /** 'sending' until WhatsApp accepted it; a retried /send of a 'sending' row re-sends the same id. */
-    state: text('state').notNull().default('sending'),
+    state: text('state').notNull().default('queued'),
     message: text('message'),
+    /** Send order within a session: a restarted host resumes the queued rows in this order. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    text: text('text'),
+    typing: boolean('typing').notNull().default(false),
+    error: text('error'),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.sessionId, t.waMessageId] })],
+  (t) => [
+    primaryKey({ columns: [t.sessionId, t.waMessageId] }),
+    // The sender's resume: a session's queued rows, oldest first (partial: sent rows are the bulk).
+    index('wa_sent_messages_queued_idx').on(t.sessionId, t.seq).where(sql`${t.state} = 'queued'`),
+  ],
 );
 
 /** Events not yet accepted by the queue; drained oldest first after restarts and queue outages. */
