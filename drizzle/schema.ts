@@ -208,6 +208,12 @@ export const webhookSubscriptions = pgTable('webhook_subscriptions', {
   secret: text('secret').notNull(),
   createdAt: createdAt(),
   deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  /** Failed attempts since the last success, and when that streak began: what pauses a subscriber. */
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  failingSince: timestamp('failing_since', { withTimezone: true }),
+  /** Set while paused: nothing is queued for it (deliveries are recorded as 'skipped') until resumed. */
+  pausedAt: timestamp('paused_at', { withTimezone: true }),
+  pausedReason: text('paused_reason'),
 });
 
 export const webhookDeliveries = pgTable(
