@@ -32,7 +32,8 @@ describe('the socket-host image', () => {
 
   it('starts the same entry as `npm run socket-host` and the tests', () => {
     expect(cmd).toBe('"node", "socket-host/main.ts"');
-    expect(pkg.scripts['socket-host']).toBe('node socket-host/main.ts');
+    // The npm script checks the Node version first (scripts/require-node.cjs); the image pins Node 24.
+    expect(pkg.scripts['socket-host']).toBe('node scripts/require-node.cjs && node socket-host/main.ts');
   });
 
   it('is Node 24 slim, non-root, production dependencies only, with a health check', () => {
