@@ -1,24 +1,33 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../errors.ts';
-import { authenticateKey, needsTouch, touchApiKey, type Scope } from '../keys/api-keys.ts';
+import type { HonoEnv } from '../hono-env.ts';
+import { authenticateKey, needsTouch, touchApiKey, type AuthenticatedKey, type Scope } from '../keys/api-keys.ts';
 import { inBackground } from './background.ts';
 import type { V1Env } from './env.ts';
 
 const challenge = { 'WWW-Authenticate': 'Bearer realm="ia_agent"' };
 
-/** `Authorization: Bearer <key>`; 401 for no key, an unknown key or a revoked one. */
-export const authenticate = createMiddleware<V1Env>(async (c, next) => {
+/**
+ * `Authorization: Bearer <key>`: the deployment's API_KEY or a stored key; 401 for no key, an unknown
+ * key or a revoked one. Also used outside /v1 (the health details), hence the plain context.
+ */
+export async function authenticateRequest(c: Context<HonoEnv>): Promise<AuthenticatedKey> {
   const header = c.req.header('authorization') ?? '';
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) {
     throw new ApiError('UNAUTHORIZED', 'Missing API key: send it as "Authorization: Bearer <key>".', challenge);
   }
   const s = c.get('services');
-  const key = await authenticateKey(s.db, match[1]!);
+  const key = await authenticateKey(s.db, match[1]!, s.config.API_KEY);
   if (key === 'unknown') throw new ApiError('UNAUTHORIZED', 'This API key is not valid.', challenge);
   if (key === 'revoked') throw new ApiError('UNAUTHORIZED', 'This API key was revoked.', challenge);
-  c.set('apiKey', key);
   if (needsTouch(key)) inBackground(c, 'recording the key’s last use', touchApiKey(s.db, key.id));
+  return key;
+}
+
+export const authenticate = createMiddleware<V1Env>(async (c, next) => {
+  c.set('apiKey', await authenticateRequest(c as unknown as Context<HonoEnv>));
   await next();
 });
 

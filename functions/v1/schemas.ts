@@ -175,8 +175,11 @@ export const ApiKeySchema = z
     name: z.string(),
     prefix: z.string().openapi({ description: 'The first characters of the key, to tell keys apart.', example: 'iak_3f9Kq2…' }),
     scopes: z.array(z.string()),
-    createdAt: z.iso.datetime(),
-    lastUsedAt: z.iso.datetime().nullable().openapi({ description: 'Updated at most once a minute.' }),
+    source: z.enum(['environment', 'api']).openapi({
+      description: '`environment`: the deployment’s API_KEY, not stored, never revocable (rotate it by changing the variable); `api`: a stored key.',
+    }),
+    createdAt: z.iso.datetime().nullable().openapi({ description: 'null for the API_KEY key, which is not stored.' }),
+    lastUsedAt: z.iso.datetime().nullable().openapi({ description: 'Updated at most once a minute; not recorded for the API_KEY key.' }),
     revokedAt: z.iso.datetime().nullable(),
   })
   .openapi('ApiKey');

@@ -96,7 +96,8 @@ async function startFull(databaseUrl: string, env: Record<string, string>) {
   });
   return {
     functionsUrl: stack.urls.functions,
-    adminKey: stack.adminKey.generated!,
+    // With API_KEY in `env`, that is the admin key (it is never stored, so nothing is generated).
+    adminKey: stack.adminKey.generated ?? env.API_KEY!,
     db: stack.db,
     services: stack.functions.services,
     qstash: stack.standIns.qstash,
@@ -116,12 +117,12 @@ async function startWithoutSocketHost(databaseUrl: string, env: Record<string, s
   });
   const db = createDb(config.DATABASE_URL, config.DATABASE_HTTP_URL);
   await migrateDatabase(db);
-  const admin = await ensureAdminKey(db);
+  const admin = await ensureAdminKey(db, config.API_KEY);
   const services = createServices(config);
   const functions = await startFunctions({ services, port: functionsPort });
   return {
     functionsUrl: functions.url,
-    adminKey: admin.generated!,
+    adminKey: admin.generated ?? config.API_KEY!,
     db,
     services,
     qstash: standIns.qstash,

@@ -25,7 +25,10 @@ export const listKeysRoute = createRoute({
   tags: ['Keys'],
   summary: 'List API keys',
   ...guard(['keys:admin']),
-  responses: { 200: ok(ApiKeyList, 'Every key, revoked ones included, without the keys themselves.'), ...errors(403) },
+  responses: {
+    200: ok(ApiKeyList, 'Every key, revoked ones included, without the keys themselves; the deployment’s API_KEY first when it is set.'),
+    ...errors(403),
+  },
 });
 
 export const revokeKeyRoute = createRoute({
@@ -34,7 +37,8 @@ export const revokeKeyRoute = createRoute({
   operationId: 'revokeKey',
   tags: ['Keys'],
   summary: 'Revoke an API key',
-  description: 'Takes effect on the next request. Revoking the last active keys:admin key is refused (409).',
+  description:
+    'Takes effect on the next request. The deployment’s own key (API_KEY, `source: environment`) cannot be revoked (409): rotate it by changing the variable. Without API_KEY, revoking the last active keys:admin key is refused (409).',
   ...guard(['keys:admin']),
   request: { params: IdParams },
   responses: { 204: noContent, ...errors(400, 403, 404, 409) },
@@ -48,21 +52,39 @@ export function registerKeyRoutes(app: OpenAPIHono<V1Env>) {
     const { key, row } = await createApiKey(c.get('services').db, { name, scopes });
     if (!row) throw new ApiError('INTERNAL', 'The key could not be stored.');
     return c.json(
-      { id: row.id, name: row.name, prefix: row.prefix, scopes: row.scopes, createdAt: row.createdAt.toISOString(), lastUsedAt: null, revokedAt: null, key },
+      {
+        id: row.id,
+        name: row.name,
+        prefix: row.prefix,
+        scopes: row.scopes,
+        source: 'api' as const,
+        createdAt: row.createdAt.toISOString(),
+        lastUsedAt: null,
+        revokedAt: null,
+        key,
+      },
       201,
     );
   });
 
   app.openapi(listKeysRoute, async (c) => {
-    const rows = await listApiKeys(c.get('services').db);
-    const data = rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), lastUsedAt: iso(r.lastUsedAt), revokedAt: iso(r.revokedAt) }));
+    const s = c.get('services');
+    const rows = await listApiKeys(s.db, s.config.API_KEY);
+    const data = rows.map((r) => ({ ...r, createdAt: iso(r.createdAt), lastUsedAt: iso(r.lastUsedAt), revokedAt: iso(r.revokedAt) }));
     return c.json({ data }, 200);
   });
 
   app.openapi(revokeKeyRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const outcome = await revokeApiKey(c.get('services').db, id);
+    const s = c.get('services');
+    const outcome = await revokeApiKey(s.db, id, s.config.API_KEY);
     if (outcome === 'not_found') throw new ApiError('NOT_FOUND', `No API key with id ${id}.`);
+    if (outcome === 'root') {
+      throw new ApiError(
+        'CONFLICT',
+        'This is the deployment’s own admin key, set by the API_KEY variable: it cannot be revoked through the API. Rotate it by changing API_KEY (docs/runbooks.md, “Rotate the admin key”).',
+      );
+    }
     if (outcome === 'last_admin') throw new ApiError('CONFLICT', 'This is the last active key with keys:admin; create another one first.');
     return c.body(null, 204);
   });
