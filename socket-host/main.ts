@@ -2,12 +2,13 @@
  * The socket-host process (`npm run socket-host`, the Docker image's CMD): validates the environment,
  * starts the host, and stops it cleanly on SIGINT/SIGTERM so the lease is freed for the next deploy.
  */
-import { loadSocketHostConfig } from '../shared/config/socket-host-config.ts';
+import { loadSocketHostConfig, NEEDED_WHEN_ALONE } from '../shared/config/socket-host-config.ts';
 import { ConfigError } from '../shared/config/parse-env.ts';
 import { readStatusEvents, startSocketHost } from './host.ts';
 
 async function main(): Promise<void> {
-  const config = loadSocketHostConfig(process.env);
+  // Alone: the local defaults name `npm run dev`'s stand-ins, which are not running here.
+  const config = loadSocketHostConfig(process.env, { alone: true });
   const host = await startSocketHost({ config, statusEvents: readStatusEvents(config, process.env) });
   console.log(`socket-host listening on port ${host.port}; sessions: ${[...host.sessions.keys()].join(', ')}`);
 
@@ -30,8 +31,14 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // One sentence a person can act on; no stack trace for configuration mistakes.
-  if (err instanceof ConfigError) console.error(`socket-host: ${err.message}`);
+  if (err instanceof ConfigError) console.error(`socket-host: ${err.message}${aloneHint(err)}`);
   else if ((err as { code?: string })?.code === 'EADDRINUSE') console.error('socket-host: the port is already in use; set SOCKET_HOST_PORT (or PORT in the cloud).');
   else console.error(`socket-host: could not start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });
+
+/** Said when a variable only `npm run dev` would have filled in is missing. */
+function aloneHint(err: ConfigError): string {
+  const missing = err.problems.some((p) => NEEDED_WHEN_ALONE.some((name) => p === `${name} is required`));
+  return missing ? ' Run alone, the socket-host needs a deployment\'s database, QStash and functions URL (`npm run dev` starts one with local stand-ins).' : '';
+}

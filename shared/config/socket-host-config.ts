@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pick } from './fields.ts';
+import { fields, pick } from './fields.ts';
 import { parseEnv, port } from './parse-env.ts';
 
 const names = [
@@ -37,13 +37,24 @@ const extra = {
 
 const schemas = { local: pick('local', names, extra), cloud: pick('cloud', names, extra) };
 
+/** Locally these default to the stand-ins `npm run dev` serves, which a socket-host started alone lacks. */
+export const NEEDED_WHEN_ALONE = ['DATABASE_URL', 'QSTASH_URL', 'QSTASH_TOKEN', 'QSTASH_CURRENT_SIGNING_KEY', 'QSTASH_NEXT_SIGNING_KEY', 'PUBLIC_URL'] as const;
+const aloneSchemas = {
+  local: schemas.local.extend(Object.fromEntries(NEEDED_WHEN_ALONE.map((n) => [n, fields[n].local.unwrap()]))),
+  cloud: schemas.cloud,
+};
+
 export type SocketHostConfig = (z.output<(typeof schemas)['local']> | z.output<(typeof schemas)['cloud']>) & {
   listenPort: number;
 };
 
-/** Validates the socket-host's environment at start. */
-export function loadSocketHostConfig(env: Record<string, unknown>): SocketHostConfig {
-  const config = parseEnv(schemas, env);
+/**
+ * Validates the socket-host's environment at start. `alone`: no local stack around it (`npm run
+ * socket-host`), so the local defaults would point at nothing and are required instead.
+ */
+export function loadSocketHostConfig(env: Record<string, unknown>, options: { alone?: boolean } = {}): SocketHostConfig {
+  // Same output either way: the alone schema only drops the defaults of NEEDED_WHEN_ALONE.
+  const config = parseEnv(options.alone ? (aloneSchemas as unknown as typeof schemas) : schemas, env);
   // In the cloud the host's PORT wins; locally PORT belongs to the functions.
   const listenPort = (config.MODE === 'cloud' ? config.PORT : undefined) ?? config.SOCKET_HOST_PORT ?? 8788;
   return { ...config, listenPort };
