@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { jsonError, type StandInContext } from './context.ts';
 import { dlqRoutes } from './dlq-routes.ts';
+import { flowControlRoutes } from './flow-control-routes.ts';
 import { messageRoutes } from './message-routes.ts';
 import { publishRoutes } from './publish-routes.ts';
 import { queueRoutes } from './queue-routes.ts';
@@ -22,6 +23,7 @@ export function createApp(ctx: StandInContext, token: string, log: (line: string
   app.route('/', queueRoutes(ctx));
   app.route('/', dlqRoutes(ctx));
   app.route('/', messageRoutes(ctx));
+  app.route('/', flowControlRoutes(ctx));
 
   app.notFound((c) => jsonError(c, 404, `${c.req.method} ${c.req.path} is not implemented by the local QStash stand-in`));
   app.onError((error, c) => {

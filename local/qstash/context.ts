@@ -1,12 +1,16 @@
 /** What the route modules share. */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { DailyQuota } from './daily-quota.ts';
+import type { QStashPlan } from './plan.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { State } from './store.ts';
 
 export interface StandInContext {
   state: State;
   scheduler: Scheduler;
+  plan: QStashPlan;
+  quota: DailyQuota;
   persist: () => Promise<void>;
   signingKeys: { current: string; next: string };
 }

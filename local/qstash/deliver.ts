@@ -3,8 +3,6 @@ import { parseRetryAfter } from './durations.ts';
 import { signQStashJwt } from '../../shared/qstash-jwt.ts';
 import type { StoredMessage } from './store.ts';
 
-/** QStash's Max HTTP Response Duration on the free plan; `Upstash-Timeout` lowers it per message. */
-export const DEFAULT_TIMEOUT_MS = 15 * 60_000;
 const MAX_RESPONSE_BODY_CHARS = 64 * 1024;
 
 export interface AttemptResult {
@@ -20,6 +18,8 @@ export interface AttemptResult {
 export interface DeliverContext {
   fetch: typeof fetch;
   signingKey: string;
+  /** The plan's Max HTTP Response Duration; `Upstash-Timeout` lowers it per message. */
+  maxResponseMs: number;
 }
 
 function headerRecord(headers: Headers): Record<string, string[]> {
@@ -45,7 +45,7 @@ export async function deliverOnce(message: StoredMessage, context: DeliverContex
       method: message.method,
       headers,
       body: sendsBody ? body : undefined,
-      signal: AbortSignal.timeout(message.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      signal: AbortSignal.timeout(Math.min(message.timeoutMs ?? context.maxResponseMs, context.maxResponseMs)),
     });
     // Reading the body also releases the connection; it is kept for the DLQ view.
     const responseBody = (await response.text()).slice(0, MAX_RESPONSE_BODY_CHARS);

@@ -5,7 +5,7 @@ import { jsonError, type StandInContext } from './context.ts';
 import type { DlqEntry } from './store.ts';
 import { dlqView } from './views.ts';
 
-const DLQ_FILTERS = ['url', 'queueName', 'label', 'messageId', 'responseStatus'] as const;
+const DLQ_FILTERS = ['url', 'queueName', 'label', 'flowControlKey', 'messageId', 'responseStatus'] as const;
 
 export function dlqRoutes(ctx: StandInContext): Hono {
   const app = new Hono();

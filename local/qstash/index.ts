@@ -8,14 +8,17 @@
  */
 import type { Hono } from 'hono';
 import { createApp } from './app.ts';
+import { createDailyQuota } from './daily-quota.ts';
 import { deliverOnce } from './deliver.ts';
 import { QSTASH_DEV_CREDENTIALS } from '../../shared/config/qstash-dev-credentials.ts';
 import { defaultRetryDelayMs } from './durations.ts';
+import { PLANS, planFromEnv, type PlanName } from './plan.ts';
 import { createScheduler, type Stats } from './scheduler.ts';
 import { createPersister, loadState } from './store.ts';
 
 export { QSTASH_DEV_CREDENTIALS } from '../../shared/config/qstash-dev-credentials.ts';
 export { signQStashJwt } from '../../shared/qstash-jwt.ts';
+export { PLANS, type PlanName, type QStashPlan } from './plan.ts';
 
 /** Deliveries at once; a burst of publishes must not open thousands of sockets. */
 const MAX_CONCURRENT_DELIVERIES = 32;
@@ -35,6 +38,11 @@ export interface QStashStandInOptions {
    * and a destination's `Retry-After` still take precedence, as in QStash.
    */
   retryDelayMs?: (retried: number) => number;
+  /**
+   * The plan whose limits are enforced (retries, message size, messages per day, queue and
+   * flow-control parallelism); default `QSTASH_PLAN` from the environment, else free.
+   */
+  plan?: PlanName;
   log?: (line: string) => void;
 }
 
@@ -59,16 +67,20 @@ export function createQStashStandIn(options: QStashStandInOptions = {}): QStashS
   const state = loadState(options.dataFile);
   const persist = createPersister(options.dataFile, state);
   const stats: Stats = { published: 0, deliveries: 0, failedDeliveries: 0 };
+  const plan = options.plan ? PLANS[options.plan] : planFromEnv();
+  const quota = createDailyQuota(state, plan.messagesPerDay);
   const scheduler = createScheduler({
     state,
     persist,
-    deliver: (message) => deliverOnce(message, { fetch: fetchImpl, signingKey: signingKeys.current }),
+    quota,
+    deliver: (message) =>
+      deliverOnce(message, { fetch: fetchImpl, signingKey: signingKeys.current, maxResponseMs: plan.maxResponseMs }),
     retryDelayMs: options.retryDelayMs ?? defaultRetryDelayMs,
     log,
     stats,
     maxConcurrent: MAX_CONCURRENT_DELIVERIES,
   });
-  const app = createApp({ state, scheduler, persist, signingKeys }, options.token ?? QSTASH_DEV_CREDENTIALS.QSTASH_TOKEN, log);
+  const app = createApp({ state, scheduler, persist, signingKeys, plan, quota }, options.token ?? QSTASH_DEV_CREDENTIALS.QSTASH_TOKEN, log);
   if (state.messages.size > 0) log(`qstash: reloaded ${state.messages.size} pending message(s) from ${options.dataFile}`);
   // Messages reloaded from the file may already be due.
   scheduler.kick();

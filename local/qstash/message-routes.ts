@@ -4,7 +4,7 @@ import { matchesFilter, parseBulkQuery } from './bulk-query.ts';
 import { jsonError, type StandInContext } from './context.ts';
 import { messageView } from './views.ts';
 
-const MESSAGE_FILTERS = ['url', 'queueName', 'label'] as const;
+const MESSAGE_FILTERS = ['url', 'queueName', 'label', 'flowControlKey'] as const;
 
 export function messageRoutes(ctx: StandInContext): Hono {
   const app = new Hono();
@@ -28,7 +28,7 @@ export function messageRoutes(ctx: StandInContext): Hono {
     if ('error' in query) return jsonError(c, 400, query.error);
     const ids =
       query.ids ??
-      [...state.messages.values()].filter((m) => matchesFilter({ ...m }, query.filter)).map((m) => m.messageId);
+      [...state.messages.values()].filter((m) => matchesFilter(messageView(m), query.filter)).map((m) => m.messageId);
     let cancelled = 0;
     for (const id of ids) if (scheduler.cancel(id)) cancelled += 1;
     return c.json({ cancelled });

@@ -32,7 +32,7 @@ describe('persistence', () => {
     cleanups.push(() => first.close());
     const url = `${first.destination}/later`;
     const delayed = await first.client.publishJSON({ url, body: { kept: true }, delay: 2, deduplicationId: 'once' });
-    await first.client.queue({ queueName: 'kept-queue' }).upsert({ parallelism: 4 });
+    await first.client.queue({ queueName: 'kept-queue' }).upsert({ parallelism: 2 });
     await first.client.publishJSON({ url: `${first.destination}/reject`, body: {} });
     // Wait until the rejected message is in the DLQ, not for the delayed one.
     while ((await first.client.dlq.listMessages()).messages.length === 0) await new Promise((r) => setTimeout(r, 10));
@@ -52,7 +52,7 @@ describe('persistence', () => {
     expect(pending).toMatchObject({ url, body: JSON.stringify({ kept: true }) });
     const again = await client.publishJSON({ url, body: { kept: 'twice' }, deduplicationId: 'once' });
     expect(again).toMatchObject({ messageId: delayed.messageId, deduplicated: true });
-    expect(await client.queue({ queueName: 'kept-queue' }).get()).toMatchObject({ parallelism: 4 });
+    expect(await client.queue({ queueName: 'kept-queue' }).get()).toMatchObject({ parallelism: 2 });
     expect((await client.dlq.listMessages()).messages.map((m) => m.responseStatus)).toEqual([489]);
 
     // The first destination server is still up and receives the delayed message from the new process.

@@ -1,13 +1,12 @@
 /** Turns a publish request (destination, `Upstash-*` headers, body) into a message, or a 4xx reason. */
 import { createHash } from 'node:crypto';
 import { parseDuration } from './durations.ts';
+import { parseFlowControl } from './flow-control.ts';
+import { PLANS, type QStashPlan } from './plan.ts';
 import { compileRetryDelay } from './retry-expression.ts';
 import type { StoredMessage } from './store.ts';
 
 export const DEFAULT_RETRIES = 3;
-const MAX_RETRIES = 100;
-/** QStash's message size limit on the free plan; rejecting here surfaces oversize payloads locally. */
-export const MAX_BODY_BYTES = 1024 * 1024;
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
 export interface PublishInput {
@@ -21,18 +20,21 @@ export type NewMessage = Omit<StoredMessage, 'messageId' | 'seq'>;
 
 export type ParsedPublish =
   | { ok: true; message: NewMessage; dedupKey?: string }
-  | { ok: false; status: 400 | 413; error: string };
+  | { ok: false; status: PublishRefusal; error: string };
+
+/** 400 malformed, 412 over a limit of the plan (QStash's answer to plan limits), 413 too large. */
+export type PublishRefusal = 400 | 412 | 413;
 
 /** The destination as it appears after `/v2/publish/`: a raw URL, or a percent-encoded one. */
 export function normalizeDestination(raw: string): string {
   return /^https?%3A/i.test(raw) ? decodeURIComponent(raw) : raw;
 }
 
-function fail(error: string, status: 400 | 413 = 400): ParsedPublish {
+function fail(error: string, status: PublishRefusal = 400): ParsedPublish {
   return { ok: false, status, error };
 }
 
-export function parsePublish(input: PublishInput, now: number): ParsedPublish {
+export function parsePublish(input: PublishInput, now: number, plan: QStashPlan = PLANS.free): ParsedPublish {
   const url = normalizeDestination(input.destination);
   let parsedUrl: URL;
   try {
@@ -43,8 +45,8 @@ export function parsePublish(input: PublishInput, now: number): ParsedPublish {
   if (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:') {
     return fail(`invalid destination scheme ${parsedUrl.protocol} in ${url}`);
   }
-  if (input.body.byteLength > MAX_BODY_BYTES) {
-    return fail(`message size ${input.body.byteLength} exceeds the limit of ${MAX_BODY_BYTES} bytes`, 413);
+  if (input.body.byteLength > plan.maxMessageBytes) {
+    return fail(`message size ${input.body.byteLength} exceeds the ${plan.name} plan's limit of ${plan.maxMessageBytes} bytes`, 413);
   }
 
   const h = input.headers;
@@ -76,10 +78,20 @@ export function parsePublish(input: PublishInput, now: number): ParsedPublish {
   let maxRetries = DEFAULT_RETRIES;
   const retriesHeader = h.get('upstash-retries');
   if (retriesHeader !== null) {
-    if (!/^\d+$/.test(retriesHeader.trim()) || Number(retriesHeader) > MAX_RETRIES) {
-      return fail(`invalid Upstash-Retries: ${retriesHeader} (an integer from 0 to ${MAX_RETRIES})`);
-    }
+    if (!/^\d+$/.test(retriesHeader.trim())) return fail(`invalid Upstash-Retries: ${retriesHeader} (a whole number)`);
     maxRetries = Number(retriesHeader);
+    if (maxRetries > plan.maxRetries) {
+      return fail(`Upstash-Retries ${maxRetries} exceeds the ${plan.name} plan's maximum of ${plan.maxRetries} retries`, 412);
+    }
+  }
+
+  const flowControl = parseFlowControl(h.get('upstash-flow-control-key'), h.get('upstash-flow-control-value'));
+  if (flowControl && 'error' in flowControl) return fail(flowControl.error);
+  if (flowControl?.parallelism !== undefined && flowControl.parallelism > plan.maxFlowControlParallelism) {
+    return fail(
+      `flow control parallelism ${flowControl.parallelism} exceeds the ${plan.name} plan's maximum of ${plan.maxFlowControlParallelism}`,
+      412,
+    );
   }
 
   const retryDelay = h.get('upstash-retry-delay') ?? undefined;
@@ -116,6 +128,7 @@ export function parsePublish(input: PublishInput, now: number): ParsedPublish {
     ...optional('callback', h.get('upstash-callback')),
     ...optional('failureCallback', h.get('upstash-failure-callback')),
     ...optional('label', h.get('upstash-label')),
+    ...(flowControl && { flowControl }),
   };
 
   const dedupId = h.get('upstash-deduplication-id');

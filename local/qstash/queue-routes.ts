@@ -26,8 +26,15 @@ export function queueRoutes(ctx: StandInContext): Hono {
       return jsonError(c, 400, 'parallelism must be a positive integer');
     }
     if (typeof paused !== 'boolean') return jsonError(c, 400, 'paused must be a boolean');
+    const { plan } = ctx;
+    if (parallelism > plan.maxQueueParallelism) {
+      return jsonError(c, 412, `queue parallelism ${parallelism} exceeds the ${plan.name} plan's maximum of ${plan.maxQueueParallelism}`);
+    }
     const now = Date.now();
     const existing = state.queues.get(queueName);
+    if (!existing && state.queues.size >= plan.maxQueues) {
+      return jsonError(c, 412, `the ${plan.name} plan allows at most ${plan.maxQueues} queues`);
+    }
     state.queues.set(queueName, { name: queueName, parallelism, paused, createdAt: existing?.createdAt ?? now, updatedAt: now });
     await ctx.persist();
     scheduler.kick(); // more parallelism, or unpaused, may free messages now

@@ -4,7 +4,9 @@
  * backoff, and the move to the DLQ. Every state change is persisted through `persist`.
  */
 import { dlqEntry, retryDelayMs } from './attempt-outcome.ts';
+import type { DailyQuota } from './daily-quota.ts';
 import type { AttemptResult } from './deliver.ts';
+import { createFlowLimiter } from './flow-control.ts';
 import { randomId } from './ids.ts';
 import type { NewMessage } from './publish.ts';
 import type { State, StoredMessage } from './store.ts';
@@ -29,6 +31,8 @@ export interface SchedulerOptions {
   log: (line: string) => void;
   stats: Stats;
   maxConcurrent: number;
+  /** Counts every attempt against the plan's daily messages. */
+  quota: DailyQuota;
 }
 
 export interface PublishResult {
@@ -50,6 +54,9 @@ export function createScheduler(options: SchedulerOptions) {
   let closed = false;
   let acceptsSinceSweep = 0;
   let closing: Promise<void> | undefined;
+  const flows = createFlowLimiter();
+  // Reloaded messages configure their keys in publish order, so the newest values win as before.
+  for (const message of state.messages.values()) if (message.flowControl) flows.configure(message.flowControl);
 
   const remember = (messageId: string, outcome: MessageState): void => {
     recent.set(messageId, outcome);
@@ -92,7 +99,8 @@ export function createScheduler(options: SchedulerOptions) {
     for (const message of state.messages.values()) {
       if (inFlight.has(message.messageId)) continue;
       const queueName = message.queueName;
-      if (queueName !== undefined && !message.started) {
+      const takesQueueSlot = queueName !== undefined && !message.started;
+      if (takesQueueSlot) {
         if (blockedQueues.has(queueName)) continue;
         const queue = state.queues.get(queueName);
         const used = slotsUsed.get(queueName) ?? 0;
@@ -102,26 +110,40 @@ export function createScheduler(options: SchedulerOptions) {
           if (!queue?.paused && used < (queue?.parallelism ?? 1)) nextWake = Math.min(nextWake, message.dueAt);
           continue;
         }
-        slotsUsed.set(queueName, used + 1);
       } else if (message.dueAt > now) {
         nextWake = Math.min(nextWake, message.dueAt);
         continue;
       }
+      if (message.flowControl) {
+        // At parallelism (Infinity) a finishing delivery kicks a new scan; a full rate window wakes the timer.
+        const wait = flows.wait(message.flowControl.key, now);
+        if (wait > 0) {
+          if (Number.isFinite(wait)) nextWake = Math.min(nextWake, now + wait);
+          if (takesQueueSlot) blockedQueues.add(queueName);
+          continue;
+        }
+      }
       // Saturated: each finishing delivery kicks another scan.
       if (inFlight.size >= options.maxConcurrent) return;
-      start(message);
+      if (takesQueueSlot) slotsUsed.set(queueName, (slotsUsed.get(queueName) ?? 0) + 1);
+      start(message, now);
     }
     if (Number.isFinite(nextWake)) timer = setTimeout(run, Math.min(Math.max(0, nextWake - now), MAX_TIMER_MS));
   }
 
-  function start(message: StoredMessage): void {
+  function start(message: StoredMessage, now: number): void {
     message.started = true;
     stats.deliveries += 1;
+    // The first attempt was counted when the message was accepted.
+    if (message.retried > 0) options.quota.count(now);
+    const flowKey = message.flowControl?.key;
+    if (flowKey !== undefined) flows.started(flowKey, now);
     const attempt = options
       .deliver(message)
       .catch((error: unknown): AttemptResult => ({ outcome: 'failed', error: String(error) }))
       .then((result) => finish(message, result))
       .finally(() => {
+        if (flowKey !== undefined) flows.finished(flowKey);
         inFlight.delete(message.messageId);
         kick();
         settleIdle();
@@ -177,6 +199,8 @@ export function createScheduler(options: SchedulerOptions) {
         state.queues.set(message.queueName, { name: message.queueName, parallelism: 1, paused: false, createdAt: now, updatedAt: now });
       }
       state.messages.set(messageId, { ...message, messageId, seq: state.seq });
+      options.quota.count(now);
+      if (message.flowControl) flows.configure(message.flowControl);
       if (dedupKey !== undefined) state.dedup.set(dedupKey, { messageId, url: message.url, expiresAt: now + DEDUP_WINDOW_MS });
       stats.published += 1;
       log(`qstash: accepted ${messageId} for ${message.method} ${message.url}${message.queueName ? ` (queue ${message.queueName})` : ''}`);
@@ -193,6 +217,15 @@ export function createScheduler(options: SchedulerOptions) {
       kick();
       settleIdle();
       return true;
+    },
+
+    /** The key's counters, for GET /v2/flowControl/{key}; undefined for a key never published with. */
+    flowControlInfo(key: string) {
+      let waiting = 0;
+      for (const message of state.messages.values()) {
+        if (message.flowControl?.key === key && !inFlight.has(message.messageId)) waiting += 1;
+      }
+      return flows.info(key, waiting, Date.now());
     },
 
     stateOf(messageId: string): MessageState | undefined {

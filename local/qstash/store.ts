@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { FlowControl } from './flow-control.ts';
 
 export interface StoredMessage {
   messageId: string;
@@ -28,7 +29,9 @@ export interface StoredMessage {
   started: boolean;
   callback?: string;
   failureCallback?: string;
+  /** `Upstash-Label` as sent: one label or a comma-separated list. */
   label?: string;
+  flowControl?: FlowControl;
 }
 
 export interface DlqEntry {
@@ -62,6 +65,8 @@ export interface State {
   dlq: Map<string, DlqEntry>;
   queues: Map<string, QueueInfo>;
   dedup: Map<string, DedupEntry>;
+  /** Billed messages of the current UTC day, for the plan's daily limit. */
+  usage?: { day: string; count: number };
 }
 
 interface StateFile {
@@ -71,6 +76,7 @@ interface StateFile {
   dlq: DlqEntry[];
   queues: QueueInfo[];
   dedup: [string, DedupEntry][];
+  usage?: { day: string; count: number };
 }
 
 export function emptyState(): State {
@@ -95,6 +101,7 @@ export function loadState(dataFile: string | undefined): State {
     dlq: new Map(file.dlq.map((d) => [d.dlqId, d])),
     queues: new Map(file.queues.map((q) => [q.name, q])),
     dedup: new Map(file.dedup),
+    ...(file.usage && { usage: file.usage }),
   };
 }
 
@@ -106,6 +113,7 @@ function serialize(state: State, now: number): string {
     dlq: [...state.dlq.values()],
     queues: [...state.queues.values()],
     dedup: [...state.dedup].filter(([, entry]) => entry.expiresAt > now),
+    ...(state.usage && { usage: state.usage }),
   };
   return JSON.stringify(file);
 }

@@ -34,8 +34,25 @@ export function messageView(message: StoredMessage) {
     ...(message.queueName !== undefined && { queueName: message.queueName }),
     ...(message.callback !== undefined && { callback: message.callback }),
     ...(message.failureCallback !== undefined && { failureCallback: message.failureCallback }),
-    ...(message.label !== undefined && { label: message.label, labels: message.label.split(',') }),
+    ...labelView(message.label),
+    ...(message.flowControl && {
+      flowControlKey: message.flowControl.key,
+      ...(message.flowControl.parallelism !== undefined && { parallelism: message.flowControl.parallelism }),
+      ...(message.flowControl.rate !== undefined && { rate: message.flowControl.rate }),
+      period: Math.round(message.flowControl.periodMs / 1000),
+    }),
   };
+}
+
+/** The labels of a comma-separated `Upstash-Label`; empty parts are not labels. */
+export function labelsOf(label: string | undefined): string[] {
+  return (label ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '');
+}
+
+/** `labels` lists them all; the deprecated `label` holds only the first, as in QStash. */
+function labelView(label: string | undefined): { label?: string; labels?: string[] } {
+  const labels = labelsOf(label);
+  return labels.length === 0 ? {} : { label: labels[0]!, labels };
 }
 
 export function dlqView(entry: DlqEntry) {
