@@ -21,18 +21,21 @@ let destination: Served;
 let queue: { server: Served; close(): Promise<void> };
 const delivered: { event: WaEvent; verified: boolean }[] = [];
 const dedupIds: string[] = [];
+const retriesAsked: number[] = [];
 const receiver = new Receiver({
   currentSigningKey: QSTASH_DEV_CREDENTIALS.QSTASH_CURRENT_SIGNING_KEY,
   nextSigningKey: QSTASH_DEV_CREDENTIALS.QSTASH_NEXT_SIGNING_KEY,
   devMode: false,
 });
 
-/** A QStash stand-in; the publish requests' deduplication ids are recorded on the way in. */
+/** A QStash stand-in on the free plan; the publish requests' deduplication ids and retries are recorded on the way in. */
 async function startQueue(port = 0) {
   const standIn = createQStashStandIn();
   const server = await listen((req) => {
     const dedup = req.headers.get('upstash-deduplication-id');
     if (dedup) dedupIds.push(dedup);
+    const retries = req.headers.get('upstash-retries');
+    if (retries !== null) retriesAsked.push(Number(retries));
     return standIn.app.fetch(req);
   }, port);
   return {
@@ -72,6 +75,8 @@ describe('the outbox', () => {
     h.fake.latest()!.inject({ from: '5511987654321', text: 'hello', id: 'ABCD000000000001' });
     await pollUntil(() => messageIds().includes('main:ABCD000000000001'), 'the delivery');
     expect(dedupIds).toContain('main:ABCD000000000001');
+    // The free plan refuses more than 3 retries, and a refused publish never leaves the outbox.
+    expect(Math.max(...retriesAsked)).toBeLessThanOrEqual(3);
     expect(delivered.every((d) => d.verified)).toBe(true);
     await pollUntil(async () => (await h.host.outbox.pending()) === 0, 'the outbox to empty');
   });

@@ -18,6 +18,9 @@ export type OutboxTuning = {
   batchSize: number;
 };
 
+/** Retries QStash makes delivering an event to the functions: the free plan's maximum. */
+export const OUTBOX_DELIVERY_RETRIES = 3;
+
 export const DEFAULT_OUTBOX_TUNING: OutboxTuning = { retryDelayMs: 1_000, maxRetryDelayMs: 30_000, batchSize: 50 };
 
 export type OutboxOptions = {
@@ -47,8 +50,9 @@ export function createOutbox(options: OutboxOptions) {
   /** Rows being published straight from enqueue; the drain leaves them alone. */
   const direct = new Map<number, Promise<void>>();
 
+  // QStash's free plan refuses more than 3 retries (412): asking for more would stall the outbox.
   const publish = (eventId: string, event: WaEvent) =>
-    qstash.publishJSON({ url: destination, body: event, deduplicationId: eventId, retries: 5 });
+    qstash.publishJSON({ url: destination, body: event, deduplicationId: eventId, retries: OUTBOX_DELIVERY_RETRIES });
 
   async function recordFailure(seq: number, eventId: string, attempts: number, err: unknown): Promise<void> {
     const message = err instanceof Error ? err.message : String(err);
