@@ -40,6 +40,8 @@ await admin.connect();
 await admin.query(`create database ${dbName}`);
 const databaseUrl = Object.assign(new URL(PG), { pathname: `/${dbName}` }).toString();
 
+// The bench publishes thousands of messages: the free plan's 1,000 a day would refuse most of them.
+process.env.QSTASH_PLAN ??= 'payg';
 const standIns = createStandIns({ databaseUrl, redisUrl: REDIS, redisToken: STAND_IN_REDIS_TOKEN });
 const services = await listen(standIns.app.fetch);
 const model = await startFakeOpenAI((req) => `ok ${req.messages.at(-1)!.content.match(/\bT\d+\b/)?.[0] ?? ''}`);
