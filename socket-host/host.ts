@@ -15,7 +15,7 @@ import { createDb } from '../shared/db.ts';
 import type { MessageKind } from './normalize.ts';
 import { createOutbox, type OutboxTuning } from './outbox.ts';
 import { createPlaygroundSockets, type PlaygroundSockets } from './playground-socket.ts';
-import { createSender } from './send.ts';
+import { createSender, type Sender, type SendTuning } from './send.ts';
 import { createSentMessages } from './sent-messages.ts';
 import { createServer } from './server.ts';
 import { DEFAULT_SESSION_TUNING, Session, type SessionTuning } from './session.ts';
@@ -31,6 +31,7 @@ export type HostTuning = {
   session: Partial<SessionTuning>;
   outbox: Partial<OutboxTuning>;
   throttle: Partial<ThrottleTuning>;
+  send: Partial<SendTuning>;
 };
 
 export type SocketHostOptions = {
@@ -54,6 +55,8 @@ export type SocketHost = {
   url: string;
   port: number;
   sessions: Map<string, Session>;
+  /** The send queues behind /send. */
+  sender: Sender;
   outbox: ReturnType<typeof createOutbox>;
   /** Set when started with `playground: true`. */
   playground: PlaygroundSockets | undefined;
@@ -132,10 +135,19 @@ export async function startSocketHost(options: SocketHostOptions): Promise<Socke
   }
 
   const throttleTuning = { ...DEFAULT_THROTTLE_TUNING, ...options.tuning?.throttle };
+  const sender = createSender({
+    sessions,
+    sent,
+    outbox,
+    throttle: createSendThrottle(throttleTuning),
+    throttleTuning,
+    tuning: options.tuning?.send,
+    log,
+  });
   const app = createServer({
     sessions,
     outbox,
-    send: createSender({ sessions, sent, throttle: createSendThrottle(throttleTuning), tuning: throttleTuning }),
+    send: sender.send,
     signingKeys: { current: config.QSTASH_CURRENT_SIGNING_KEY, next: config.QSTASH_NEXT_SIGNING_KEY },
     log,
     playground: playground ? { sessionId: PLAYGROUND_SESSION_ID, sockets: playground } : undefined,
@@ -149,6 +161,7 @@ export async function startSocketHost(options: SocketHostOptions): Promise<Socke
   const port = (server.address() as AddressInfo).port;
 
   outbox.start();
+  sender.start();
   await Promise.all([...sessions.values()].map((s) => s.start()));
   log.info({ port, sessions: sessionIds }, 'socket-host started');
 
@@ -157,10 +170,13 @@ export async function startSocketHost(options: SocketHostOptions): Promise<Socke
     url: `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${port}`,
     port,
     sessions,
+    sender,
     outbox,
     playground,
     stop() {
       stopping ??= (async () => {
+        // The send in progress finishes first; what is still queued stays in the table for the next start.
+        await sender.stop();
         await Promise.all([...sessions.values()].map((s) => s.stop()));
         await outbox.stop();
         await new Promise<void>((resolve) => {

@@ -1,7 +1,7 @@
 /** POST /send and the other signed endpoints, against a real host, database and the fake socket. */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waSentMessages } from '../drizzle/schema.ts';
+import { waOutbox, waSentMessages } from '../drizzle/schema.ts';
 import { QSTASH_DEV_CREDENTIALS } from '../shared/config/qstash-dev-credentials.ts';
 import { sendResult } from '../shared/contracts/send-request.ts';
 import { signQStashJwt } from '../shared/qstash-jwt.ts';
@@ -89,11 +89,11 @@ describe('POST /send', () => {
     expect(sock.sent().filter((s) => s.id === body.waMessageId)).toHaveLength(1);
   });
 
-  it('re-sends the same WhatsApp id when an earlier try stopped after recording it (state sending)', async () => {
+  it('re-sends the same WhatsApp id when an older version stopped after recording it (state sending, no text)', async () => {
     const body = request({ typing: false });
-    await t.db.insert(waSentMessages).values({ sessionId: 'main', waMessageId: body.waMessageId, remoteJid: '5511987654321@s.whatsapp.net' });
+    await t.db.insert(waSentMessages).values({ sessionId: 'main', waMessageId: body.waMessageId, remoteJid: '5511987654321@s.whatsapp.net', state: 'sending' });
     const res = await send(body);
-    expect(await res.json()).toMatchObject({ duplicate: false });
+    expect(await res.json()).toMatchObject({ status: 'sent', duplicate: true });
     expect(sock.sent().filter((s) => s.id === body.waMessageId)).toHaveLength(1);
   });
 
@@ -122,20 +122,47 @@ describe('POST /send', () => {
     expect(res.status).toBe(200);
   });
 
-  it('answers 503 UNAVAILABLE while the socket is not open, sending nothing, and sends once it is back', async () => {
+  it('accepts at once (202 queued) while the socket is not open, sends once it is back, and reports the outcome as an event', async () => {
     // 440 does not reconnect by itself, so the socket stays down for as long as this test needs.
     sock.close(440);
     await pollUntil(() => h.host.sessions.get('main')?.status === 'replaced', 'the session to stop');
     const body = request({ typing: false });
     const res = await send(body);
-    expect(res.status).toBe(503);
-    expect((await res.json()).error.code).toBe('UNAVAILABLE');
+    expect(res.status).toBe(202);
+    expect(sendResult.parse(await res.json())).toMatchObject({ waMessageId: body.waMessageId, status: 'queued', duplicate: false });
     expect(h.fake.sent().filter((s) => s.id === body.waMessageId)).toHaveLength(0);
+    const [queued] = await t.db.select().from(waSentMessages).where(eq(waSentMessages.waMessageId, body.waMessageId));
+    expect(queued).toMatchObject({ state: 'queued', text: body.text });
+    // Asked again while it waits: still one queued send.
+    expect(await (await send(body)).json()).toMatchObject({ status: 'queued', duplicate: true });
 
     expect((await signedFetch(`${h.host.url}/sessions/main/start`, { body: {} })).status).toBe(200);
-    await pollUntil(() => h.host.sessions.get('main')?.status === 'open', 'the session to open again');
+    await pollUntil(() => h.fake.sent().some((s) => s.id === body.waMessageId), 'the queued send to go out');
     sock = h.fake.latest()!;
-    expect((await send(body)).status).toBe(200);
+    expect(await (await send(body)).json()).toMatchObject({ status: 'sent', duplicate: true });
     expect(h.fake.sent().filter((s) => s.id === body.waMessageId)).toHaveLength(1);
+    // Nobody was waiting when it went out: the functions learn it from a status event in the outbox.
+    const events = await pollUntil(async () => {
+      const rows = await t.db.select().from(waOutbox).where(eq(waOutbox.eventId, `main:${body.waMessageId}:sent`));
+      return rows.length ? rows : undefined;
+    }, 'the sent event in the outbox');
+    expect(JSON.parse(events[0]!.payload)).toMatchObject({ type: 'message.status', status: 'sent', waMessageId: body.waMessageId, phone: '5511987654321' });
+    await pollUntil(async () => (await t.db.select().from(waSentMessages).where(eq(waSentMessages.waMessageId, body.waMessageId)))[0]?.state === 'sent', 'the row marked sent');
+  });
+});
+
+describe('the send queue across a restart', () => {
+  it('resumes the sends a stopped host had accepted, in the order it accepted them, each once', async () => {
+    await h.host.stop();
+    const ids = ['3EB0FFFF000000000000000A', '3EB00000000000000000000B'];
+    // Accepted by the stopped host, not sent yet: the first id sorts last, so only `seq` gives the order.
+    for (const [i, id] of ids.entries()) {
+      await t.db.insert(waSentMessages).values({ sessionId: 'main', waMessageId: id, remoteJid: '5511900000001@s.whatsapp.net', text: `queued ${i}` });
+    }
+    h = await startTestHost(t);
+    await pollUntil(() => h.fake.sent().filter((s) => ids.includes(s.id)).length === 2, 'both queued sends to go out');
+    expect(h.fake.sent().filter((s) => ids.includes(s.id)).map((s) => s.text)).toEqual(['queued 0', 'queued 1']);
+    await pollUntil(async () => (await t.db.select().from(waSentMessages).where(eq(waSentMessages.state, 'queued'))).length === 0, 'the rows marked sent');
+    expect(h.fake.sent().filter((s) => ids.includes(s.id))).toHaveLength(2);
   });
 });

@@ -1,15 +1,18 @@
 /**
- * wa_sent_messages: what this host sent. It makes /send idempotent, tells our own echoes apart from
- * messages the team typed on the phone, and serves Baileys' getMessage for recipients' retry requests.
+ * wa_sent_messages: the socket-host's sends. It is the send queue's durable half (what /send accepted,
+ * in order, until sent or failed), makes /send idempotent, tells our own echoes apart from messages
+ * the team typed on the phone, and serves Baileys' getMessage for recipients' retry requests.
  */
 import { BufferJSON, proto, type WAMessageKey } from '@whiskeysockets/baileys';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import { waSentMessages } from '../drizzle/schema.ts';
 import type { Db } from '../shared/db.ts';
 
 export type SentRow = { state: string; createdAt: Date };
+export type AcceptedRow = { state: string; seq: number; error: string | null; createdAt: Date; inserted: boolean };
+export type QueuedRow = { waMessageId: string; remoteJid: string; text: string; typing: boolean; seq: number };
 
-/** Recently reserved ids: our own echo arrives a moment after the send, so memory answers it. */
+/** Recently accepted ids: our own echo arrives a moment after the send, so memory answers it. */
 const RECENT_LIMIT = 2000;
 
 export function createSentMessages(db: Db) {
@@ -31,18 +34,41 @@ export function createSentMessages(db: Db) {
     },
 
     /**
-     * Records the id before sending (state 'sending'), so its echo is recognised as ours at once, and
-     * returns the row as stored: 'sent' means an earlier request already sent it. One round trip.
+     * Records a send request as 'queued' with what to send, or returns the row already there as it is
+     * ('sent' and 'failed' are final). One round trip. A row left 'sending' by an older version gets
+     * the text and joins the queue, so it is sent under the same id.
      */
-    async reserve(sessionId: string, waMessageId: string, remoteJid: string): Promise<SentRow> {
+    async accept(
+      sessionId: string,
+      req: { waMessageId: string; remoteJid: string; text: string; typing: boolean },
+    ): Promise<AcceptedRow> {
+      const t = waSentMessages;
       const [row] = await db
-        .insert(waSentMessages)
-        .values({ sessionId, waMessageId, remoteJid })
-        // A no-op update, so that an existing row is returned as it is.
-        .onConflictDoUpdate({ target: [waSentMessages.sessionId, waSentMessages.waMessageId], set: { sessionId } })
-        .returning({ state: waSentMessages.state, createdAt: waSentMessages.createdAt });
-      remember(`${sessionId}:${waMessageId}`);
+        .insert(t)
+        .values({ sessionId, waMessageId: req.waMessageId, remoteJid: req.remoteJid, text: req.text, typing: req.typing })
+        .onConflictDoUpdate({
+          target: [t.sessionId, t.waMessageId],
+          set: {
+            state: sql`case when ${t.state} = 'sending' then 'queued' else ${t.state} end`,
+            text: sql`coalesce(${t.text}, excluded.text)`,
+          },
+        })
+        // xmax is 0 only for a row this statement inserted: tells a first request from a repeat.
+        .returning({ state: t.state, seq: t.seq, error: t.error, createdAt: t.createdAt, inserted: sql<boolean>`(xmax = 0)` });
+      remember(`${sessionId}:${req.waMessageId}`);
       return row!;
+    },
+
+    /** A session's queued sends in the order they were accepted (a restarted host resumes them). */
+    async queued(sessionId: string): Promise<QueuedRow[]> {
+      const t = waSentMessages;
+      const rows = await db
+        .select({ waMessageId: t.waMessageId, remoteJid: t.remoteJid, text: t.text, typing: t.typing, seq: t.seq })
+        .from(t)
+        .where(and(eq(t.sessionId, sessionId), eq(t.state, 'queued'), isNotNull(t.text)))
+        .orderBy(asc(t.seq));
+      for (const row of rows) remember(`${sessionId}:${row.waMessageId}`);
+      return rows.map((r) => ({ ...r, text: r.text! }));
     },
 
     async markSent(sessionId: string, waMessageId: string, message: proto.IMessage | null | undefined): Promise<void> {
@@ -50,6 +76,10 @@ export function createSentMessages(db: Db) {
         .update(waSentMessages)
         .set({ state: 'sent', message: message ? JSON.stringify(message, BufferJSON.replacer) : null })
         .where(byId(sessionId, waMessageId));
+    },
+
+    async markFailed(sessionId: string, waMessageId: string, error: string): Promise<void> {
+      await db.update(waSentMessages).set({ state: 'failed', error }).where(byId(sessionId, waMessageId));
     },
 
     /** Memory first (saves a round trip per reply); the table for older ids and other processes. */

@@ -32,6 +32,7 @@ export const FAST = {
   session: { leaseTtlMs: 3_000, leaseRenewMs: 100, reconnect: { baseDelayMs: 10, maxDelayMs: 50, maxBadSessionAttempts: 2 } },
   outbox: { retryDelayMs: 20, maxRetryDelayMs: 100 },
   throttle: { minGapMs: 0, typingMsPerChar: 0.01, maxTypingMs: 5 },
+  send: { answerWithinMs: 300, socketCheckMs: 20, retryDelayMs: 20, markRetryDelayMs: 20, markMaxRetryDelayMs: 100 },
 };
 
 export async function signedFetch(

@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { messages } from '../../drizzle/schema.ts';
 import type { Services } from '../services.ts';
 import { toPublicMessage } from '../v1/views.ts';
@@ -10,13 +10,15 @@ type Part = Pick<
   typeof messages.$inferSelect,
   'id' | 'waMessageId' | 'text' | 'status' | 'conversationId' | 'direction' | 'author' | 'createdAt'
 >;
-type PartOutcome = 'sent' | 'retry' | 'failed';
+/** 'queued': the socket-host accepted it and sends it in its turn (the outcome comes as a status event). */
+type PartOutcome = 'sent' | 'queued' | 'retry' | 'failed';
 
 /**
- * Delivers stored outbound messages in order. Each goes straight to the socket-host; if it cannot
- * take them now (restarting, socket not open), the rest go to the queue as one job that
- * `/hooks/deliver` retries until the socket-host is back. The socket-host sends each WhatsApp id once,
- * so a send retried after an unclear failure never reaches the customer twice.
+ * Hands stored outbound messages to the socket-host, in order. Its `/send` answers at once: `sent`
+ * when the send finished within its short bound, else `queued` (its per-number queue sends it in
+ * turn and reports the outcome as a `message.status` event, see pipeline/status.ts). Only when the
+ * socket-host cannot be reached do the rest go to the queue as one `/hooks/deliver` job. The
+ * socket-host sends each WhatsApp id once, so asking again after an unclear failure is safe.
  */
 export async function deliver(s: Services, job: DeliveryJob, parts: Part[]): Promise<'sent' | 'queued' | 'failed'> {
   const outcome = await sendInOrder(s, job, parts);
@@ -25,7 +27,7 @@ export async function deliver(s: Services, job: DeliveryJob, parts: Part[]): Pro
   return 'queued';
 }
 
-/** The queue's delivery job: sends what is still unsent; 'retry' asks the queue to come back later. */
+/** The queue's delivery job: hands over what is still unsent; 'retry' asks the queue to come back later. */
 export async function runDeliveryJob(s: Services, job: DeliveryJob): Promise<PartOutcome> {
   const rows = await s.db
     .select({
@@ -44,13 +46,19 @@ export async function runDeliveryJob(s: Services, job: DeliveryJob): Promise<Par
   return (await sendInOrder(s, job, ordered)).result;
 }
 
+/**
+ * Each part is handed over only after the one before was accepted, so the socket-host's queue holds
+ * them in order. A part still waiting in that queue does not hold the next one back.
+ */
 async function sendInOrder(s: Services, job: DeliveryJob, parts: Part[]): Promise<{ result: PartOutcome; at: number }> {
+  let result: PartOutcome = 'sent';
   for (const [at, part] of parts.entries()) {
-    if (part.status === 'sent') continue;
-    const result = await sendPart(s, job, part);
-    if (result !== 'sent') return { result, at };
+    if (part.status !== 'queued') continue;
+    const outcome = await sendPart(s, job, part);
+    if (outcome === 'retry' || outcome === 'failed') return { result: outcome, at };
+    if (outcome === 'queued') result = 'queued';
   }
-  return { result: 'sent', at: parts.length };
+  return { result, at: parts.length };
 }
 
 async function sendPart(s: Services, job: DeliveryJob, part: Part): Promise<PartOutcome> {
@@ -62,12 +70,15 @@ async function sendPart(s: Services, job: DeliveryJob, part: Part): Promise<Part
     text: part.text,
     typing: true,
   });
-  const status = outcome.ok ? 'sent' : outcome.retry ? undefined : 'failed';
-  await s.db
+  const sent = outcome.ok && outcome.status === 'sent';
+  const status = sent ? 'sent' : outcome.ok || outcome.retry ? undefined : 'failed';
+  // Only a queued row moves: a status event that got here first (sent, delivered…) is never undone.
+  const moved = await s.db
     .update(messages)
     .set({ ...(status ? { status } : {}), error: outcome.ok ? null : outcome.reason, updatedAt: sql`now()` })
-    .where(eq(messages.id, part.id));
-  if (outcome.ok) {
+    .where(and(eq(messages.id, part.id), eq(messages.status, 'queued')))
+    .returning({ id: messages.id });
+  if (sent && moved.length) {
     s.usage.add('messages.sent');
     await emitWebhookEvent(
       s,
@@ -76,12 +87,15 @@ async function sendPart(s: Services, job: DeliveryJob, part: Part): Promise<Part
       { key: part.id },
     );
   }
-  return outcome.ok ? 'sent' : outcome.retry ? 'retry' : 'failed';
+  return outcome.ok ? outcome.status : outcome.retry ? 'retry' : 'failed';
 }
 
-/** Replies are retried quickly at first, then every 5 minutes, for about an hour and a half. */
-const DELIVERY_RETRIES = 20;
-const DELIVERY_RETRY_DELAY = 'min(300000, pow(2, retried) * 2000)';
+/**
+ * Only for a socket-host that cannot be reached (restarting, deploying). QStash's free plan allows 3
+ * retries; with its default backoff (12 s, 2.5 min, 30 min after the first try) they cover a restart
+ * or a deploy many times over. A socket-host that is up accepts at once, whatever its socket's state.
+ */
+export const DELIVERY_RETRIES = 3;
 
 export async function enqueueDelivery(s: Services, job: DeliveryJob): Promise<void> {
   await s.qstash.publishJSON({
@@ -89,6 +103,5 @@ export async function enqueueDelivery(s: Services, job: DeliveryJob): Promise<vo
     body: job,
     deduplicationId: `deliver-${job.messageIds[0]}`,
     retries: DELIVERY_RETRIES,
-    retryDelay: DELIVERY_RETRY_DELAY,
   });
 }

@@ -16,12 +16,20 @@ export const sendRequest = z.object({
 
 export type SendRequest = z.infer<typeof sendRequest>;
 
+/**
+ * `/send`'s answer: the send's state when the host answers. `queued` (HTTP 202) means accepted and
+ * durably recorded but not sent within the host's answer bound: the outcome then arrives later as a
+ * `message.status` event (`sent` or `failed`). `sent` and `failed` (HTTP 200) are final.
+ */
 export const sendResult = z.object({
   waMessageId: z.string(),
-  status: z.enum(['sent']),
-  /** True when this id had been sent before and was not sent again. */
+  status: z.enum(['queued', 'sent', 'failed']),
+  /** True when this id had been asked for before (it is never sent twice). */
   duplicate: z.boolean(),
-  sentAt: z.iso.datetime(),
+  /** When WhatsApp accepted it (`sent` only). */
+  sentAt: z.iso.datetime().optional(),
+  /** Why WhatsApp refused it (`failed` only). */
+  error: z.string().optional(),
 });
 
 export type SendResult = z.infer<typeof sendResult>;

@@ -1,0 +1,193 @@
+/**
+ * One number's send queue: works through accepted sends in the order /send accepted them, one at a
+ * time through the throttle (gap + typing), waiting for the socket instead of refusing while it is
+ * not open. The rows in wa_sent_messages are the durable copy: each time a socket opens, the queue is
+ * reloaded from them, so a restarted host resumes, and a host that held the number before another
+ * one does not send what the other already sent.
+ */
+import type { Logger } from 'pino';
+import type { SentMessages } from './sent-messages.ts';
+import type { SendOutcome, SendOutcomes } from './send-outcomes.ts';
+import type { Session } from './session.ts';
+import type { HostSocket } from './socket-types.ts';
+import { realClock, showTyping, type Clock, type SendThrottle, type ThrottleTuning } from './throttle.ts';
+
+export type SendJob = {
+  key: string;
+  waMessageId: string;
+  jid: string;
+  text: string;
+  typing: boolean;
+  seq: number;
+  /** /send requests waiting for the outcome; none left means it is reported as an event instead. */
+  waiters: Set<(outcome: SendOutcome) => void>;
+  /** Which reload generation added it (see reload). */
+  generation: number;
+};
+
+export type SendQueueTuning = {
+  /** How often a queue checks for its socket while it is not open, or for a new one while idle. */
+  socketCheckMs: number;
+  /** Tries per message while the socket stays open but WhatsApp errors, before it counts as failed. */
+  attempts: number;
+  retryDelayMs: number;
+};
+
+export type SendQueueDeps = {
+  session: Session;
+  sent: SentMessages;
+  outcomes: SendOutcomes;
+  throttle: SendThrottle;
+  throttleTuning: ThrottleTuning;
+  tuning: SendQueueTuning;
+  /** A send finished after every waiting /send had answered: the functions learn it from an event. */
+  report(job: SendJob, outcome: SendOutcome): void;
+  log: Logger;
+  clock?: Clock;
+};
+
+export class SendQueue {
+  private readonly deps: SendQueueDeps;
+  private readonly clock: Clock;
+  private queue: SendJob[] = [];
+  private readonly jobs = new Map<string, SendJob>();
+  private generation = 0;
+  private loadedFor: HostSocket | undefined;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(deps: SendQueueDeps) {
+    this.deps = deps;
+    this.clock = deps.clock ?? realClock;
+  }
+
+  job(waMessageId: string): SendJob | undefined {
+    return this.jobs.get(waMessageId);
+  }
+
+  get length(): number {
+    return this.jobs.size;
+  }
+
+  /** Adds an accepted send (or returns the job already there for this id), in `seq` order. */
+  add(job: Omit<SendJob, 'waiters' | 'generation'>): SendJob {
+    const known = this.jobs.get(job.waMessageId);
+    if (known) return known;
+    const added: SendJob = { ...job, waiters: new Set(), generation: this.generation };
+    this.insert(added);
+    this.wake?.();
+    return added;
+  }
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  /** Stops after the send in progress; what is left stays queued in the table for the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  private insert(job: SendJob): void {
+    this.jobs.set(job.waMessageId, job);
+    let at = this.queue.length;
+    while (at > 0 && this.queue[at - 1]!.seq > job.seq) at--;
+    this.queue.splice(at, 0, job);
+  }
+
+  private async loop(): Promise<void> {
+    const { session, log } = this.deps;
+    while (!this.stopped) {
+      try {
+        const sock = session.openSocket();
+        if (!sock) {
+          await this.nap(this.deps.tuning.socketCheckMs);
+          continue;
+        }
+        if (sock !== this.loadedFor) {
+          await this.reload();
+          this.loadedFor = sock;
+          continue;
+        }
+        const job = this.queue[0];
+        if (!job) {
+          await this.nap(this.deps.tuning.socketCheckMs);
+          continue;
+        }
+        await this.sendHead(job, sock);
+      } catch (err) {
+        log.warn({ session: session.id, err: err instanceof Error ? err.message : String(err) }, 'send queue: will retry');
+        await this.nap(this.deps.tuning.retryDelayMs);
+      }
+    }
+  }
+
+  /**
+   * The table is the truth for what is queued; memory adds only what was accepted while the query
+   * ran, and drops what settled meanwhile (sent here but not yet marked, or sent by another host).
+   */
+  private async reload(): Promise<void> {
+    const { session, outcomes } = this.deps;
+    const since = ++this.generation;
+    const rows = await this.deps.sent.queued(session.id);
+    const fresh = new Map<string, SendJob>();
+    for (const row of rows) {
+      const key = `${session.id}:${row.waMessageId}`;
+      if (outcomes.get(key)) continue;
+      const known = this.jobs.get(row.waMessageId);
+      fresh.set(row.waMessageId, known ?? { key, waMessageId: row.waMessageId, jid: row.remoteJid, text: row.text, typing: row.typing, seq: row.seq, waiters: new Set(), generation: since });
+    }
+    for (const job of this.queue) if (job.generation >= since && !fresh.has(job.waMessageId)) fresh.set(job.waMessageId, job);
+    this.jobs.clear();
+    this.queue = [];
+    for (const job of [...fresh.values()].sort((a, b) => a.seq - b.seq)) this.insert(job);
+  }
+
+  private async sendHead(job: SendJob, sock: HostSocket): Promise<void> {
+    const { session, sent, outcomes, tuning } = this.deps;
+    let error = '';
+    for (let attempt = 1; attempt <= tuning.attempts; attempt++) {
+      try {
+        const message = await this.deps.throttle.run(session.id, async () => {
+          if (job.typing) await showTyping(sock, job.jid, job.text.length, this.deps.throttleTuning, this.clock);
+          return await sock.sendMessage(job.jid, { text: job.text }, { messageId: job.waMessageId });
+        });
+        const outcome: SendOutcome = { status: 'sent', sentAt: new Date() };
+        outcomes.settle(job.key, outcome, () => sent.markSent(session.id, job.waMessageId, message?.message));
+        this.finish(job, outcome);
+        return;
+      } catch (err) {
+        // A socket that closed mid-send is an outage: the job stays first and waits for the next socket.
+        if (session.openSocket() !== sock) return;
+        error = `WhatsApp did not accept the message: ${err instanceof Error ? err.message : String(err)}`;
+        if (attempt < tuning.attempts) await this.nap(tuning.retryDelayMs * attempt);
+        if (this.stopped) return;
+      }
+    }
+    const outcome: SendOutcome = { status: 'failed', error: error.slice(0, 500) };
+    outcomes.settle(job.key, outcome, () => sent.markFailed(session.id, job.waMessageId, outcome.error));
+    this.finish(job, outcome);
+  }
+
+  private finish(job: SendJob, outcome: SendOutcome): void {
+    this.jobs.delete(job.waMessageId);
+    this.queue = this.queue.filter((j) => j !== job);
+    if (job.waiters.size === 0) return this.deps.report(job, outcome);
+    for (const waiter of job.waiters) waiter(outcome);
+    job.waiters.clear();
+  }
+
+  private nap(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
