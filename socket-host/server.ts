@@ -5,6 +5,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
 import { z } from 'zod';
@@ -52,6 +53,8 @@ async function parseBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.
 
 export function createServer(deps: ServerDeps): Hono {
   const app = new Hono();
+  const outboxIfAsked = async (c: Context) =>
+    c.req.query('outbox') === '1' ? { outbox: { pending: await deps.outbox.pending().catch(() => null) } } : {};
   const verify = requireQStashSignature(deps.signingKeys);
   const session = (c: Context): Session => {
     const found = deps.sessions.get(c.req.param('id') ?? '');
@@ -59,6 +62,8 @@ export function createServer(deps: ServerDeps): Hono {
     return found;
   };
 
+  // On every answer, errors and 404s included: the host may be reachable from the internet.
+  app.use(secureHeaders());
   app.use(requestId());
   app.use(
     bodyLimit({
@@ -70,31 +75,32 @@ export function createServer(deps: ServerDeps): Hono {
   );
   app.use(async (c, next) => (c.req.method === 'GET' && c.req.path === '/health' ? next() : verify(c, next)));
 
-  // Plain /health touches no database: the image's health check runs every 30 s and must not keep a
-  // Neon compute awake. `?outbox=1` adds the outbox count (one query).
+  // /health is for anyone (the image's health check, uptime monitors): states only — no phone numbers,
+  // no reasons (they carry upstream error text) — and no database query, so the health check every
+  // 30 s never keeps a Neon compute awake. `?outbox=1` adds the outbox's backlog (one query).
   app.get('/health', async (c) => {
-    const sessions = [...deps.sessions.values()].map((s) => ({ id: s.id, status: s.status, phone: s.phone, reason: s.reason }));
-    c.header('Cache-Control', 'no-store');
-    if (c.req.query('outbox') !== '1') return c.json({ status: 'ok', sessions });
-    const pending = await deps.outbox.pending().catch(() => null);
-    return c.json({ status: 'ok', sessions, outbox: { pending } });
+    const sessions = [...deps.sessions.values()].map((s) => ({ id: s.id, status: s.status }));
+    return c.json({ status: 'ok', sessions, ...(await outboxIfAsked(c)) }, 200, { 'Cache-Control': 'no-store' });
   });
 
-  // 202 while the send waits its turn in the number's queue; 200 once it is final (sent or failed).
-  app.post('/send', async (c) => {
-    const result = await deps.send(await parseBody(c, sendRequest));
-    return c.json(result, result.status === 'queued' ? 202 : 200);
+  // Signed like every route but /health: the functions show these details to an admin key only.
+  app.get('/health/details', async (c) => {
+    const sessions = [...deps.sessions.values()].map((s) => ({ id: s.id, status: s.status, phone: s.phone, reason: s.reason }));
+    return c.json({ status: 'ok', sessions, ...(await outboxIfAsked(c)) }, 200, { 'Cache-Control': 'no-store' });
   });
+
+  app.post('/send', async (c) => c.json(await deps.send(await parseBody(c, sendRequest))));
 
   app.get('/sessions/:id/qr', (c) => {
     const s = session(c);
     return c.json({ qr: s.qr, status: s.status });
   });
 
+  // Signed, unlike /health: the cause and the retry time are for the functions' admin routes.
+  app.get('/sessions', (c) => c.json({ data: [...deps.sessions.values()].map((s) => s.view()) }));
+
   app.get('/sessions/:id/qr.png', async (c) => {
-    const s = session(c);
-    if (!s.qr) throw new HostError('NOT_FOUND', `No QR code to show: the session is ${s.status}.`);
-    const png = await QRCode.toBuffer(s.qr, { type: 'png', margin: 2, width: 320 });
+    const png = await QRCode.toBuffer(session(c).currentQr(), { type: 'png', margin: 2, width: 320 });
     return c.body(new Uint8Array(png), 200, { 'Content-Type': 'image/png', 'Cache-Control': 'no-store' });
   });
 

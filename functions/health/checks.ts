@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { callSocketHost } from '../outbound/socket-host-client.ts';
 import type { Services } from '../services.ts';
 
 export type Check = { ok: boolean; latencyMs: number; error?: string } & Record<string, unknown>;
@@ -26,8 +27,11 @@ async function probe(run: () => Promise<Record<string, unknown> | void>): Promis
 const elapsed = (since: number) => Math.round((performance.now() - since) * 10) / 10;
 const describe = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 200);
 
-/** Every component the functions depend on, probed in parallel. */
-export async function runChecks(s: Services) {
+/**
+ * Every component the functions depend on, probed in parallel. `details`: ask the socket-host for the
+ * linked numbers and their reasons too (its signed /health/details); only an admin key sees them.
+ */
+export async function runChecks(s: Services, options: { details?: boolean } = {}) {
   const [database, redis, queue, socketHost] = await Promise.all([
     probe(async () => {
       await s.db.execute(sql`select 1`);
@@ -38,16 +42,21 @@ export async function runChecks(s: Services) {
     probe(async () => {
       await s.qstash.dlq.listMessages({ count: 1 });
     }),
-    checkSocketHost(s, { outbox: true }),
+    checkSocketHost(s, { outbox: true, details: options.details }),
   ]);
   return { database, redis, queue, socketHost };
 }
 
-/** The socket-host process and the link state of each number it holds. */
-export function checkSocketHost(s: Services, options: { outbox?: boolean } = {}): Promise<Check> {
+/**
+ * The socket-host process and the link state of each number it holds: its public /health (states
+ * only), or its signed /health/details (phone numbers and reasons as well).
+ */
+export function checkSocketHost(s: Services, options: { outbox?: boolean; details?: boolean } = {}): Promise<Check> {
   return probe(async () => {
-    const path = options.outbox ? '/health?outbox=1' : '/health';
-    const res = await fetch(new URL(path, s.config.SOCKET_HOST_URL), { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const path = `${options.details ? '/health/details' : '/health'}${options.outbox ? '?outbox=1' : ''}`;
+    const res = options.details
+      ? await callSocketHost(s, path, undefined, TIMEOUT_MS)
+      : await fetch(new URL(path, s.config.SOCKET_HOST_URL), { signal: AbortSignal.timeout(TIMEOUT_MS) });
     if (!res.ok) throw new Error(`socket-host answered ${res.status}`);
     const body = (await res.json()) as { sessions?: WhatsAppSession[]; outbox?: { pending: number | null } };
     return { sessions: body.sessions ?? [], ...(body.outbox ? { outboxPending: body.outbox.pending } : {}) };

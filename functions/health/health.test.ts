@@ -12,9 +12,12 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
+const health = (path: string, key?: string) =>
+  fetch(`${t.stack.urls.functions}${path}`, key ? { headers: { authorization: `Bearer ${key}` } } : {});
+
 describe('GET /api/health', () => {
   it('answers 200 with every component and its latency, and the WhatsApp state without failing on it', async () => {
-    const res = await fetch(`${t.stack.urls.functions}/api/health`);
+    const res = await health('/api/health');
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.status).toBe('ok');
@@ -22,26 +25,57 @@ describe('GET /api/health', () => {
       expect(body.checks[name]).toMatchObject({ ok: true });
       expect(body.checks[name].latencyMs).toBeGreaterThanOrEqual(0);
     }
-    expect(body.whatsapp).toEqual([{ id: 'default', status: 'open', phone: expect.any(String), reason: null }]);
+    expect(body.whatsapp).toEqual([{ id: 'default', status: 'open' }]);
     // No secrets: neither the queue token nor the signing keys.
     for (const secret of Object.values(QSTASH_DEV_CREDENTIALS)) expect(JSON.stringify(body)).not.toContain(secret);
   });
 
-  it('answers 503 naming the failing component', async () => {
+  it('gives a stranger no linked phone number; an admin key sees it', async () => {
+    const details = await (await health('/api/health', t.adminKey)).json();
+    const phone = details.whatsapp[0].phone as string;
+    expect(phone).toMatch(/^\d{6,}$/);
+    expect(details.checks.socketHost.sessions).toEqual(details.whatsapp);
+    for (const path of ['/api/health', '/api/health/whatsapp']) {
+      const text = await (await health(path)).text();
+      expect(text).not.toContain(phone);
+      expect(text).not.toMatch(/"(phone|reason|error)"/);
+    }
+    expect((await (await health('/api/health/whatsapp', t.adminKey)).json()).sessions[0]).toMatchObject({ phone, reason: null });
+  });
+
+  it('refuses a wrong key (401) and a key without keys:admin (403) instead of ignoring them', async () => {
+    expect((await health('/api/health', `iak_${'x'.repeat(43)}`)).status).toBe(401);
+    const created = await t.api('/v1/keys', { method: 'POST', body: JSON.stringify({ name: 'reader', scopes: ['conversations:read'] }) });
+    const { key } = (await created.json()) as { key: string };
+    const res = await health('/api/health', key);
+    expect(res.status).toBe(403);
+    expect((await res.json()).error.code).toBe('FORBIDDEN');
+  });
+
+  it('answers 503 naming the failing component; the upstream error (and its address) only to an admin key', async () => {
     // The same stack, but Redis points at a port where nothing listens.
-    const config = loadFunctionsConfig({ ...t.stack.env, UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${await freePort()}/redis` });
-    const res = await newApp({ services: createServices(config) }).request('/api/health');
+    const port = await freePort();
+    const config = loadFunctionsConfig({ ...t.stack.env, UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${port}/redis` });
+    const app = newApp({ services: createServices(config) });
+    const res = await app.request('/api/health');
     expect(res.status).toBe(503);
-    const body = await res.json();
+    const text = await res.text();
+    const body = JSON.parse(text);
     expect(body.failing).toEqual(['redis']);
-    expect(body.checks.redis.error).toBeTruthy();
+    expect(body.checks.redis).toEqual({ ok: false, latencyMs: expect.any(Number) });
     expect(body.checks.database.ok).toBe(true);
+    expect(text).not.toContain(String(port));
+    expect(text).not.toContain('127.0.0.1');
+
+    const detailed = await (await app.request('/api/health', { headers: { authorization: `Bearer ${t.adminKey}` } })).json();
+    expect(detailed.failing).toEqual(['redis']);
+    expect(detailed.checks.redis.error).toBeTruthy();
   });
 
   it('/api/health/whatsapp is 503 while the linked number is not connected', async () => {
-    expect((await fetch(`${t.stack.urls.functions}/api/health/whatsapp`)).status).toBe(200);
+    expect((await health('/api/health/whatsapp')).status).toBe(200);
     t.fake.latest()!.close(408);
-    const res = await fetch(`${t.stack.urls.functions}/api/health/whatsapp`);
+    const res = await health('/api/health/whatsapp');
     expect(res.status).toBe(503);
     expect((await res.json()).sessions[0].status).not.toBe('open');
   });

@@ -1,31 +1,55 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { ApiError } from '../errors.ts';
 import type { HonoEnv } from '../hono-env.ts';
+import { authenticateRequest } from '../v1/auth.ts';
 import { checkSocketHost, runChecks, type Check, type WhatsAppSession } from './checks.ts';
 
-/** Health per CONTRACT.md: no key, no secrets; 503 names the failing component. */
+/**
+ * Health per CONTRACT.md, no key needed. Without a key it gives away nothing but states and component
+ * names: no phone numbers, no upstream error text (which can name hosts). With an admin key
+ * (`keys:admin`) it adds them, for whoever is on call.
+ */
 export const health = new Hono<HonoEnv>();
 
+/** Whether the caller asked for the details: any Authorization header must then be a keys:admin key. */
+async function wantsDetails(c: Context<HonoEnv>): Promise<boolean> {
+  if (!c.req.header('authorization')) return false;
+  const key = await authenticateRequest(c);
+  if (!key.scopes.includes('keys:admin')) {
+    throw new ApiError('FORBIDDEN', 'The health details need a key with keys:admin; without a key, health shows the states only.');
+  }
+  return true;
+}
+
 health.get('/', async (c) => {
-  const checks = await runChecks(c.get('services'));
+  const details = await wantsDetails(c);
+  const checks = await runChecks(c.get('services'), { details });
   const failing = Object.entries(checks)
     .filter(([, check]) => !check.ok)
     .map(([name]) => name);
-  const whatsapp = sessionsOf(checks.socketHost);
-  const body = { status: failing.length ? 'degraded' : 'ok', failing, checks, whatsapp };
+  const whatsapp = sessionsOf(checks.socketHost, details);
+  const shown = details ? checks : Object.fromEntries(Object.entries(checks).map(([name, check]) => [name, statesOnly(check)]));
   c.header('Cache-Control', 'no-store');
-  return c.json(body, failing.length ? 503 : 200);
+  return c.json({ status: failing.length ? 'degraded' : 'ok', failing, checks: shown, whatsapp }, failing.length ? 503 : 200);
 });
 
 /** For uptime monitors: 503 while a linked number is not connected (a fresh install is fine). */
 health.get('/whatsapp', async (c) => {
-  const socketHost = await checkSocketHost(c.get('services'));
+  const details = await wantsDetails(c);
+  const socketHost = await checkSocketHost(c.get('services'), { details });
   c.header('Cache-Control', 'no-store');
   if (!socketHost.ok) return c.json({ status: 'down', reason: 'socket-host unreachable', sessions: [] }, 503);
-  const sessions = sessionsOf(socketHost);
+  const sessions = sessionsOf(socketHost, details);
   const down = sessions.filter((s) => s.status !== 'open' && s.status !== 'not_linked');
   return c.json({ status: down.length ? 'down' : 'ok', sessions }, down.length ? 503 : 200);
 });
 
-function sessionsOf(check: Check): WhatsAppSession[] {
-  return Array.isArray(check.sessions) ? (check.sessions as WhatsAppSession[]) : [];
+/** What anyone may read of a check: whether it answered, how fast, and the outbox's backlog. */
+function statesOnly(check: Check) {
+  return { ok: check.ok, latencyMs: check.latencyMs, ...(typeof check.outboxPending === 'number' ? { outboxPending: check.outboxPending } : {}) };
+}
+
+function sessionsOf(check: Check, details: boolean): WhatsAppSession[] {
+  const sessions = Array.isArray(check.sessions) ? (check.sessions as WhatsAppSession[]) : [];
+  return details ? sessions : sessions.map(({ id, status }) => ({ id, status }));
 }

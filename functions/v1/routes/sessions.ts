@@ -77,7 +77,8 @@ async function relay(s: Services, path: string, body?: unknown): Promise<Respons
 
 export function registerSessionRoutes(app: OpenAPIHono<V1Env>) {
   app.openapi(listSessionsRoute, async (c) => {
-    const res = await fetch(new URL('/health', c.get('services').config.SOCKET_HOST_URL), { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+    // The signed details: the public /health leaves out phone numbers and reasons.
+    const res = await callSocketHost(c.get('services'), '/health/details', undefined, 5000).catch(() => undefined);
     if (!res?.ok) throw new ApiError('UNAVAILABLE', 'The socket-host is not reachable right now; retry in a moment.');
     const { sessions } = (await res.json()) as { sessions: z.infer<typeof SessionSchema>[] };
     return c.json({ data: sessions }, 200);
