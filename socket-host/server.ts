@@ -89,11 +89,7 @@ export function createServer(deps: ServerDeps): Hono {
     return c.json({ status: 'ok', sessions, ...(await outboxIfAsked(c)) }, 200, { 'Cache-Control': 'no-store' });
   });
 
-  // 202 while the send waits its turn in the number's queue; 200 once it is final (sent or failed).
-  app.post('/send', async (c) => {
-    const result = await deps.send(await parseBody(c, sendRequest));
-    return c.json(result, result.status === 'queued' ? 202 : 200);
-  });
+  app.post('/send', async (c) => c.json(await deps.send(await parseBody(c, sendRequest))));
 
   app.get('/sessions/:id/qr', (c) => {
     const s = session(c);

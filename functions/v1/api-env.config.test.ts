@@ -9,7 +9,7 @@ const config = (extra: Record<string, string> = {}) => ({ ...loadFunctionsConfig
 describe('the API’s variables', () => {
   it('default to documented values', () => {
     expect(rateLimitConfig(config())).toMatchObject({ perKey: { tokens: 120, window: '1 m' }, perContact: { tokens: 60, window: '1 h' } });
-    expect(webhookRetryPolicy(config())).toEqual({ retries: 3, retryDelay: 'min(86400000, pow(10, retried) * 15000)' });
+    expect(webhookRetryPolicy(config())).toEqual({ retries: 3, retryDelay: 'min(86400000, pow(10, retried) * 15000)', pauseAfterFailures: 20 });
   });
 
   it('take "<requests>/<window>" and a QStash retry expression', () => {
@@ -17,7 +17,9 @@ describe('the API’s variables', () => {
     expect(webhookRetryPolicy(config({ WEBHOOK_RETRIES: '0', WEBHOOK_RETRY_DELAY: '1000 * (1 + retried)' }))).toEqual({
       retries: 0,
       retryDelay: '1000 * (1 + retried)',
+      pauseAfterFailures: 20,
     });
+    expect(webhookRetryPolicy(config({ WEBHOOK_PAUSE_AFTER_FAILURES: '5' })).pauseAfterFailures).toBe(5);
   });
 
   it('name the variable when a value is malformed', () => {
@@ -27,5 +29,6 @@ describe('the API’s variables', () => {
     }
     expect(() => webhookRetryPolicy(config({ WEBHOOK_RETRIES: '99' }))).toThrow(/WEBHOOK_RETRIES/);
     expect(() => webhookRetryPolicy(config({ WEBHOOK_RETRY_DELAY: 'fetch("x")' }))).toThrow(/WEBHOOK_RETRY_DELAY/);
+    expect(() => webhookRetryPolicy(config({ WEBHOOK_PAUSE_AFTER_FAILURES: '0' }))).toThrow(/WEBHOOK_PAUSE_AFTER_FAILURES/);
   });
 });

@@ -149,7 +149,19 @@ export const CreateWebhookBody = z
   .openapi('CreateWebhook');
 
 export const WebhookSchema = z
-  .object({ id: z.uuid(), url: z.string(), events: z.array(z.enum(WEBHOOK_EVENTS)), createdAt: z.iso.datetime() })
+  .object({
+    id: z.uuid(),
+    url: z.string(),
+    events: z.array(z.enum(WEBHOOK_EVENTS)),
+    createdAt: z.iso.datetime(),
+    state: z.enum(['active', 'paused']).openapi({
+      description: '`paused`: it kept failing (or its URL is not allowed); nothing is sent to it, and its events are recorded as skipped, until `POST /v1/webhooks/{id}/resume`.',
+    }),
+    pausedAt: z.iso.datetime().nullable(),
+    pausedReason: z.string().nullable().openapi({ description: 'Why it was paused, ending with what failed last.', example: 'the last 20 delivery attempts failed (last: TimeoutError: The operation was aborted due to timeout)' }),
+    consecutiveFailures: z.number().int().openapi({ description: 'Failed attempts since its last success; `WEBHOOK_PAUSE_AFTER_FAILURES` of them (default 20), or 24 hours of them, pause it.' }),
+    failingSince: z.iso.datetime().nullable().openapi({ description: 'When the current run of failures began; null while it succeeds.' }),
+  })
   .openapi('Webhook');
 
 export const WebhookCreated = WebhookSchema.extend({

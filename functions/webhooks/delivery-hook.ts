@@ -9,8 +9,8 @@ const job = z.object({ deliveryId: z.string().regex(/^msg_[0-9a-f]{32}$/) });
 
 /**
  * POST /hooks/webhook-delivery (QStash-signed): one attempt of one delivery. 2xx once it is delivered
- * (or has nowhere to go), 5xx when the subscriber failed so that QStash retries it; after the last
- * retry QStash keeps it in its dead-letter list. A body that can never work is answered 489.
+ * (or has nowhere to go, or its subscriber is paused), 5xx when the subscriber failed so that QStash
+ * retries it; after the last retry QStash keeps it in its dead-letter list. A body that can never work is answered 489.
  */
 export async function webhookDeliveryHook(c: Context<HookEnv>): Promise<Response> {
   let parsed: z.infer<typeof job> | undefined;

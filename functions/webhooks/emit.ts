@@ -2,9 +2,13 @@ import { webhookDeliveries } from '../../drizzle/schema.ts';
 import type { Services } from '../services.ts';
 import { WEBHOOK_EVENT_DATA, webhookEnvelope, type WebhookEventData, type WebhookEventType } from './events.ts';
 import { webhookRetryPolicy } from './retry-policy.ts';
+import { subscriberQueueKey } from './pause.ts';
 import { activeSubscriptions } from './subscriptions.ts';
 
 export const DELIVERY_HOOK_PATH = '/hooks/webhook-delivery';
+
+/** Subscribers × this bounds the queue's webhook work in flight (MAX_SUBSCRIPTIONS is 25). */
+const DELIVERIES_IN_FLIGHT_PER_SUBSCRIBER = 1;
 
 export type EmitOptions = {
   /**
@@ -18,10 +22,11 @@ export type EmitOptions = {
 };
 
 /**
- * Emits a webhook event: one delivery row and one queue message per subscription that wants `type`;
- * `/hooks/webhook-delivery` then signs and POSTs it, retried by QStash. Costs nothing (no round trip)
- * while nobody subscribes. Throws when the data does not match the event's schema or the queue is
- * unreachable: a caller running in a queue handler should let that fail it, so the queue retries.
+ * Emits a webhook event: one delivery row and one queue message per subscription that wants `type`
+ * (a paused one gets a 'skipped' row and no queue message); `/hooks/webhook-delivery` then signs and
+ * POSTs it, retried by QStash. Costs nothing (no round trip) while nobody subscribes. Throws when the
+ * data does not match the event's schema or the queue is unreachable: a caller running in a queue
+ * handler should let that fail it, so the queue retries.
  */
 export async function emitWebhookEvent<T extends WebhookEventType>(
   s: Services,
@@ -39,25 +44,39 @@ export async function emitWebhookEvent<T extends WebhookEventType>(
   const payload = JSON.stringify(webhookEnvelope(type, options.at ?? new Date(), checked.data));
   const eventKey = `${type}:${options.key ?? crypto.randomUUID()}`;
   const rows = await Promise.all(
-    subscribers.map(async (sub) => ({ id: await deliveryId(sub.id, eventKey), subscriptionId: sub.id, event: type, payload })),
+    subscribers.map(async (sub) => ({
+      id: await deliveryId(sub.id, eventKey),
+      subscriptionId: sub.id,
+      event: type,
+      payload,
+      // A paused subscriber's deliveries are recorded, never queued: they cost no queue message.
+      ...(sub.pausedAt ? { status: 'skipped', lastError: 'subscription paused' } : {}),
+    })),
   );
   await s.db.insert(webhookDeliveries).values(rows).onConflictDoNothing();
 
+  const queued = rows.filter((row) => row.status === undefined);
+  if (queued.length === 0) return { deliveries: 0 };
   const policy = webhookRetryPolicy(s.config);
   const url = new URL(DELIVERY_HOOK_PATH, s.config.PUBLIC_URL).toString();
   const published = await s.qstash.batchJSON(
-    rows.map((row) => ({
+    queued.map((row) => ({
       url,
       body: { deliveryId: row.id },
       // A re-emitted event is dropped by the queue itself, however many times it comes.
       deduplicationId: row.id,
       retries: policy.retries,
       retryDelay: policy.retryDelay,
+      // One subscriber's deliveries go one at a time, on their own key: a slow or dead subscriber
+      // holds at most one worker, and the customers' messages on the same queue never wait behind it.
+      flowControl: { key: subscriberQueueKey(row.subscriptionId), parallelism: DELIVERIES_IN_FLIGHT_PER_SUBSCRIBER },
+      // What a pause cancels.
+      label: subscriberQueueKey(row.subscriptionId),
     })),
   );
   const failed = published.find((p) => 'error' in (p as object));
   if (failed) throw new Error(`QStash refused a webhook delivery: ${JSON.stringify(failed)}`);
-  return { deliveries: rows.length };
+  return { deliveries: queued.length };
 }
 
 /** Standard Webhooks message ids: `msg_` + 32 hex characters, stable for a (subscription, event). */

@@ -7,7 +7,7 @@ import type { WebhookEventType } from './events.ts';
 /** More would mostly multiply queue messages (one per subscriber per event) on a free plan. */
 export const MAX_SUBSCRIPTIONS = 25;
 
-export type Subscription = { id: string; url: string; events: string[]; secret: string };
+export type Subscription = { id: string; url: string; events: string[]; secret: string; pausedAt: Date | null };
 
 /** A Standard Webhooks secret: `whsec_` + base64 of 24 random bytes. */
 export function newWebhookSecret(): string {
@@ -26,12 +26,33 @@ export async function createSubscription(s: Services, input: { url: string; even
   return row ? { row, secret } : undefined;
 }
 
+const listed = {
+  id: webhookSubscriptions.id,
+  url: webhookSubscriptions.url,
+  events: webhookSubscriptions.events,
+  createdAt: webhookSubscriptions.createdAt,
+  pausedAt: webhookSubscriptions.pausedAt,
+  pausedReason: webhookSubscriptions.pausedReason,
+  consecutiveFailures: webhookSubscriptions.consecutiveFailures,
+  failingSince: webhookSubscriptions.failingSince,
+};
+
+export type ListedSubscription = Awaited<ReturnType<typeof listSubscriptions>>[number];
+
 export async function listSubscriptions(db: Db) {
   return await db
-    .select({ id: webhookSubscriptions.id, url: webhookSubscriptions.url, events: webhookSubscriptions.events, createdAt: webhookSubscriptions.createdAt })
+    .select(listed)
     .from(webhookSubscriptions)
     .where(isNull(webhookSubscriptions.deletedAt))
     .orderBy(asc(webhookSubscriptions.createdAt), asc(webhookSubscriptions.id));
+}
+
+export async function getSubscription(db: Db, id: string): Promise<ListedSubscription | undefined> {
+  const [row] = await db
+    .select(listed)
+    .from(webhookSubscriptions)
+    .where(and(eq(webhookSubscriptions.id, id), isNull(webhookSubscriptions.deletedAt)));
+  return row;
 }
 
 /** Soft delete: the deliveries and attempts already recorded stay; pending ones are dropped when due. */
@@ -47,8 +68,9 @@ export async function deleteSubscription(db: Db, id: string): Promise<boolean> {
 
 /**
  * Events are emitted on every message, and most installs have no subscriber: an isolate keeps the
- * active subscriptions for a few seconds so that case costs no database round trip. Changes through
- * the API clear this isolate's copy; other isolates see them within the TTL.
+ * subscriptions (paused ones too: their deliveries are recorded as skipped) for a few seconds so that
+ * case costs no database round trip. Changes through the API and pauses clear this isolate's copy;
+ * other isolates see them within the TTL, and the delivery itself checks for a pause again.
  */
 const TTL_MS = 5000;
 const cache = new WeakMap<Db, { at: number; value: Promise<Subscription[]> }>();
@@ -57,7 +79,13 @@ export function activeSubscriptions(db: Db): Promise<Subscription[]> {
   const hit = cache.get(db);
   if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
   const value = db
-    .select({ id: webhookSubscriptions.id, url: webhookSubscriptions.url, events: webhookSubscriptions.events, secret: webhookSubscriptions.secret })
+    .select({
+      id: webhookSubscriptions.id,
+      url: webhookSubscriptions.url,
+      events: webhookSubscriptions.events,
+      secret: webhookSubscriptions.secret,
+      pausedAt: webhookSubscriptions.pausedAt,
+    })
     .from(webhookSubscriptions)
     .where(isNull(webhookSubscriptions.deletedAt))
     // A drizzle query runs again on every await: cache the promise of its result, not the query.

@@ -28,6 +28,7 @@ const extra = {
   API_RATE_LIMIT_PER_CONTACT: z.string().optional(),
   WEBHOOK_RETRIES: z.string().optional(),
   WEBHOOK_RETRY_DELAY: z.string().optional(),
+  WEBHOOK_PAUSE_AFTER_FAILURES: z.string().optional(),
   /** Comma-separated origins allowed to call /v1 from a browser; none by default. */
   CORS_ORIGINS: z
     .string()
