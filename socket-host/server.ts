@@ -89,18 +89,21 @@ export function createServer(deps: ServerDeps): Hono {
     return c.json({ status: 'ok', sessions, ...(await outboxIfAsked(c)) }, 200, { 'Cache-Control': 'no-store' });
   });
 
-  app.post('/send', async (c) => c.json(await deps.send(await parseBody(c, sendRequest))));
+  // 202 while the send waits its turn in the number's queue; 200 once it is final (sent or failed).
+  app.post('/send', async (c) => {
+    const result = await deps.send(await parseBody(c, sendRequest));
+    return c.json(result, result.status === 'queued' ? 202 : 200);
+  });
 
   app.get('/sessions/:id/qr', (c) => {
     const s = session(c);
     return c.json({ qr: s.qr, status: s.status });
   });
 
-  // Signed, unlike /health: the cause and the retry time are for the functions' admin routes.
-  app.get('/sessions', (c) => c.json({ data: [...deps.sessions.values()].map((s) => s.view()) }));
-
   app.get('/sessions/:id/qr.png', async (c) => {
-    const png = await QRCode.toBuffer(session(c).currentQr(), { type: 'png', margin: 2, width: 320 });
+    const s = session(c);
+    if (!s.qr) throw new HostError('NOT_FOUND', `No QR code to show: the session is ${s.status}.`);
+    const png = await QRCode.toBuffer(s.qr, { type: 'png', margin: 2, width: 320 });
     return c.body(new Uint8Array(png), 200, { 'Content-Type': 'image/png', 'Cache-Control': 'no-store' });
   });
 
