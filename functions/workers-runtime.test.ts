@@ -18,12 +18,14 @@ let t: PipelineStack;
 let worker: ChildProcess;
 let url: string;
 const persist = mkdtempSync(join(tmpdir(), 'ia-agent-wrangler-'));
+// Given to the Worker only, as `wrangler secret put API_KEY` would: the stack never stores it.
+const API_KEY = `iak_${crypto.randomUUID().replaceAll('-', '')}_workerd`;
 
 beforeAll(async () => {
   t = await startPipelineStack({ reply: () => 'Answered from workerd.' });
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  const vars = { ...t.stack.env, MODE: 'local', PUBLIC_URL: url, LOG_LEVEL: 'warn' };
+  const vars = { ...t.stack.env, MODE: 'local', PUBLIC_URL: url, LOG_LEVEL: 'warn', API_KEY };
   const args = ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist];
   for (const [name, value] of Object.entries(vars)) if (value) args.push('--var', `${name}:${value}`);
   worker = spawn('npx', args, { env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }, detached: true, stdio: 'ignore' });
@@ -41,6 +43,13 @@ describe('the functions on the Workers runtime (workerd)', () => {
     const body = await (await fetch(`${url}/api/health`)).json();
     expect(body.status).toBe('ok');
     expect(Object.values(body.checks).every((c) => (c as { ok: boolean }).ok)).toBe(true);
+  });
+
+  it('take API_KEY from the Worker’s bindings as the admin key, with no start-up step', async () => {
+    const res = await fetch(`${url}/v1/keys`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    expect(res.status).toBe(200);
+    const { data } = (await res.json()) as { data: { source: string }[] };
+    expect(data[0]).toMatchObject({ source: 'environment' });
   });
 
   it('run the inbound hook end to end: a signed event becomes one stored message and one reply', async () => {
