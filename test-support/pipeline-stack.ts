@@ -12,6 +12,7 @@ const FAST_HOST = {
   session: { leaseTtlMs: 3_000, leaseRenewMs: 200, reconnect: { baseDelayMs: 10, maxDelayMs: 50, maxBadSessionAttempts: 2 } },
   outbox: { retryDelayMs: 50, maxRetryDelayMs: 200 },
   throttle: { minGapMs: 0, typingMsPerChar: 0.01, maxTypingMs: 5 },
+  send: { socketCheckMs: 20, retryDelayMs: 50, markRetryDelayMs: 50, markMaxRetryDelayMs: 200 },
 };
 
 /**
