@@ -2,6 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import RedisMock from 'ioredis-mock';
 import commandList from 'ioredis-mock/data/command-list.json' with { type: 'json' };
 import { RedisCommandError, withErrorCode, type Outcome, type RedisBackend } from './backend.ts';
+import { expiryApplies, parseExpireOptions } from './expire-options.ts';
+import { checkKeyTypes, EMPTY_RESULT_DELETES_DESTINATION } from './key-types.ts';
 import { canonicalSet, fromLua, MOCK_LUA_ERROR, numericUpdate, upperCaseOptions, wrapScript } from './mock-quirks.ts';
 
 type Method = (...args: string[]) => Promise<unknown>;
@@ -56,6 +58,13 @@ export function createEmbeddedBackend(): RedisBackend {
     if (!REDIS_COMMANDS.has(name) || typeof methods[name] !== 'function') {
       throw new RedisCommandError(`ERR unknown command '${command}', with args beginning with: ${rest.map((a) => `'${a}'`).join(' ')}`);
     }
+    const settled = await checkKeyTypes(name, rest, async (key) => String(await method('type')(key)));
+    if (settled) return settled.answer;
+    const expire = parseExpireOptions(name, rest);
+    if (expire) {
+      const pttl = Number(await method('pttl')(expire.key));
+      return expiryApplies(expire, pttl, Date.now()) ? method(name)(expire.key, expire.amount) : 0;
+    }
     const numeric = numericUpdate(name);
     if (numeric) {
       const current = numeric.hash ? await method('hget')(rest[0]!, rest[1]!) : await method('get')(rest[0]!);
@@ -68,7 +77,9 @@ export function createEmbeddedBackend(): RedisBackend {
       if (ttl > 0) await method('pexpire')(rest[0]!, String(ttl)); // the mock drops the TTL on every SET
       return result;
     }
-    return method(name)(...upperCaseOptions(name, rest));
+    const result = await method(name)(...upperCaseOptions(name, rest));
+    if (EMPTY_RESULT_DELETES_DESTINATION.has(name) && Number(result) === 0) await method('del')(rest[0]!);
+    return result;
   }
 
   // One thing at a time, so a MULTI runs with nothing interleaved, as in Redis.
