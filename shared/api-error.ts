@@ -13,6 +13,10 @@ export const ERROR_STATUS = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
+  /** A WhatsApp number asked for a QR or pairing code while a phone is linked to it. */
+  ALREADY_LINKED: 409,
+  /** No QR code in the session's current state (the message names it). */
+  NO_QR_CODE: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
   IDEMPOTENCY_KEY_IN_USE: 409,
   PAYLOAD_TOO_LARGE: 413,
@@ -20,6 +24,10 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
+  /** The functions cannot reach the socket-host. */
+  SOCKET_HOST_UNREACHABLE: 503,
+  /** The socket-host cannot reach WhatsApp's servers (Retry-After: its next attempt). */
+  WHATSAPP_UNREACHABLE: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

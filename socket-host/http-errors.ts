@@ -6,5 +6,5 @@ export { ApiError as HostError, type ErrorCode as HostErrorCode } from '../share
 import { errorBody, type ApiError } from '../shared/api-error.ts';
 
 export function renderHostError(c: Context, err: ApiError): Response {
-  return c.json(errorBody(err.code, err.message, c.get('requestId') ?? 'unknown'), err.status);
+  return c.json(errorBody(err.code, err.message, c.get('requestId') ?? 'unknown'), err.status, err.headers);
 }

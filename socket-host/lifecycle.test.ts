@@ -67,7 +67,7 @@ describe('linking', () => {
 
         h.fake.latest()!.open();
         await pollUntil(() => statusOf(h, 'link') === 'open', 'the open status');
-        expect((await signedFetch(`${h.host.url}/sessions/link/qr.png`)).status).toBe(404);
+        expect((await signedFetch(`${h.host.url}/sessions/link/qr.png`)).status).toBe(409); // ALREADY_LINKED
         const refused = await signedFetch(`${h.host.url}/sessions/link/pairing-code`, { body: { phone: '5511987654321' } });
         expect(refused.status).toBe(409);
         expect(await announced('link')).toEqual(['qr', 'open']);

@@ -100,10 +100,11 @@ export function createServer(deps: ServerDeps): Hono {
     return c.json({ qr: s.qr, status: s.status });
   });
 
+  // Signed, unlike /health: the cause and the retry time are for the functions' admin routes.
+  app.get('/sessions', (c) => c.json({ data: [...deps.sessions.values()].map((s) => s.view()) }));
+
   app.get('/sessions/:id/qr.png', async (c) => {
-    const s = session(c);
-    if (!s.qr) throw new HostError('NOT_FOUND', `No QR code to show: the session is ${s.status}.`);
-    const png = await QRCode.toBuffer(s.qr, { type: 'png', margin: 2, width: 320 });
+    const png = await QRCode.toBuffer(session(c).currentQr(), { type: 'png', margin: 2, width: 320 });
     return c.body(new Uint8Array(png), 200, { 'Content-Type': 'image/png', 'Cache-Control': 'no-store' });
   });
 

@@ -3,6 +3,7 @@
  * reconnect policy says on each close, and the linking operations. Everything a socket emits is
  * handled in order, one at a time, by the event forwarder.
  */
+import { EventEmitter } from 'node:events';
 import { makeCacheableSignalKeyStore, type BaileysEventMap, type SignalKeyStore } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
@@ -15,7 +16,7 @@ import { createLease } from './lease.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { createMemoryCache } from './memory-cache.ts';
 import { phoneOf } from './normalize.ts';
-import { decideOnClose, DEFAULT_RECONNECT_TUNING, type ReconnectTuning } from './reconnect-policy.ts';
+import { decideOnClose, DEFAULT_RECONNECT_TUNING, describeClose, type ReconnectTuning } from './reconnect-policy.ts';
 import { closeStatusCode, type HostSocket, type MakeSocket } from './socket-types.ts';
 import { StatusBoard } from './status-board.ts';
 
@@ -47,6 +48,18 @@ export type SessionDeps = ForwarderDeps & {
 /** Stopped states: only a person (POST /sessions/:id/start, pairing) brings them back. */
 const RESTARTABLE = new Set<SessionState>(['logged_out', 'replaced', 'stopped']);
 
+/** A session as a person (the dev terminal) or the functions (the /v1 sessions routes) need to see it. */
+export type SessionView = {
+  id: string;
+  status: SessionState;
+  phone: string | null;
+  reason: string | null;
+  /** Why the last connection closed (the network error, or WhatsApp's reason), until it opens again. */
+  cause: string | null;
+  /** When the next reconnect is due, while waiting to reconnect. */
+  retryAt: Date | null;
+};
+
 export class Session {
   readonly id: string;
   qr: string | null = null;
@@ -63,6 +76,9 @@ export class Session {
   private attempts = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private work: Promise<void> = Promise.resolve();
+  private lastClose: { code: number | undefined; cause: string } | null = null;
+  private retryAt: Date | null = null;
+  private readonly changes = new EventEmitter();
 
   constructor(id: string, deps: SessionDeps) {
     this.id = id;
@@ -86,9 +102,9 @@ export class Session {
         },
         lost: (reason) => {
           this.detach();
-          this.board.set('connecting', `waiting for the lease: ${reason}`);
+          this.setStatus('connecting', `waiting for the lease: ${reason}`);
         },
-        waiting: () => this.board.set('connecting', 'waiting for the lease: another socket-host holds this number'),
+        waiting: () => this.setStatus('connecting', 'waiting for the lease: another socket-host holds this number'),
       },
       this.log,
     );
@@ -105,6 +121,41 @@ export class Session {
   }
   get holdsLease(): boolean {
     return this.keeper.held;
+  }
+
+  view(): SessionView {
+    return {
+      id: this.id,
+      status: this.status,
+      phone: this.phone,
+      reason: this.reason,
+      cause: this.lastClose?.cause ?? null,
+      retryAt: this.status === 'reconnecting' ? this.retryAt : null,
+    };
+  }
+
+  /** Called on every status change and every scheduled reconnect; returns the unsubscribe. */
+  onChange(listener: (view: SessionView) => void): () => void {
+    this.changes.on('change', listener);
+    return () => void this.changes.off('change', listener);
+  }
+
+  /** WhatsApp's servers cannot be reached right now: the last connection failed and a retry is pending. */
+  get whatsappUnreachable(): boolean {
+    return this.status === 'reconnecting' && this.lastClose !== null && this.lastClose.code !== 515;
+  }
+
+  /** This number is linked (the phone accepted this device), whether or not it is connected now. */
+  private get linked(): boolean {
+    // A QR code on show means WhatsApp itself wants a link, whatever an earlier link left behind.
+    if (this.qr) return false;
+    return this.status === 'open' || this.phone !== null || this.auth?.pg.state.creds.account !== undefined;
+  }
+
+  private setStatus(status: SessionState, reason: string | null, evenIfUnchanged = false): void {
+    const changed = status !== this.board.status || reason !== this.board.reason;
+    this.board.set(status, reason);
+    if (changed || evenIfUnchanged) this.changes.emit('change', this.view());
   }
 
   /** Takes the lease (or keeps trying in the background) and connects when it has it. */
@@ -138,7 +189,8 @@ export class Session {
     // The lease may have gone, or a stop begun, while the auth state was loading.
     if (!this.keeper.held || this.stopping || this.sock) return;
     const { pg, keys } = this.auth;
-    if (this.status !== 'reconnecting') this.board.set('connecting', null);
+    this.retryAt = null;
+    if (this.status !== 'reconnecting') this.setStatus('connecting', null);
     const sock = this.deps.makeSocket({
       auth: { creds: pg.state.creds, keys },
       logger: this.log.child({ lib: 'baileys' }, { level: this.log.isLevelEnabled('debug') ? 'debug' : 'warn' }),
@@ -172,29 +224,35 @@ export class Session {
   private onConnection(sock: HostSocket, u: BaileysEventMap['connection.update']): void {
     if (u.qr) {
       this.qr = u.qr;
-      this.board.set('qr', 'scan the QR code with WhatsApp, or ask for a pairing code');
+      this.lastClose = null;
+      this.setStatus('qr', 'scan the QR code with WhatsApp, or ask for a pairing code');
       this.board.touch();
       if (this.deps.printQr) void printQr(this.id, u.qr);
     }
     if (u.connection === 'open') {
       this.qr = null;
       this.attempts = 0;
+      this.lastClose = null;
       this.board.phone = phoneOf(sock.user?.id) ?? this.board.phone;
-      this.board.set('open', null);
+      this.setStatus('open', null);
     }
     if (u.connection === 'close') {
       this.sock = undefined;
       this.qr = null;
-      const decision = decideOnClose(closeStatusCode(u.lastDisconnect?.error), this.attempts, this.deps.tuning.reconnect);
+      const code = closeStatusCode(u.lastDisconnect?.error);
+      const decision = decideOnClose(code, this.attempts, this.deps.tuning.reconnect);
       this.attempts += 1;
-      this.log.info({ decision }, 'socket closed');
+      this.lastClose = { code, cause: closeCause(code, u.lastDisconnect?.error) };
+      this.log.info({ decision, cause: this.lastClose.cause }, 'socket closed');
       if (decision.action === 'reconnect') {
-        this.board.set('reconnecting', decision.reason);
+        this.retryAt = new Date(Date.now() + decision.delayMs);
         this.scheduleConnect(decision.delayMs);
+        // Every failed attempt is news to whoever watches (the dev terminal says when the next one is).
+        this.setStatus('reconnecting', decision.reason, true);
       } else if (decision.clearAuth) {
-        void this.forgetLink().then(() => this.board.set(decision.status, decision.reason));
+        void this.forgetLink().then(() => this.setStatus(decision.status, decision.reason));
       } else {
-        this.board.set(decision.status, decision.reason);
+        this.setStatus(decision.status, decision.reason);
       }
     }
   }
@@ -215,17 +273,54 @@ export class Session {
   /** Links again after a logout, a replacement or a stop. */
   async restart(): Promise<void> {
     if (!this.keeper.held) throw new HostError('CONFLICT', 'Another socket-host holds this number.');
+    // Waiting out a reconnect backoff (WhatsApp unreachable): try now rather than at the scheduled time.
+    if (!this.sock && this.status === 'reconnecting') {
+      clearTimeout(this.reconnectTimer);
+      await this.connect();
+      return;
+    }
     if (this.sock || !RESTARTABLE.has(this.status)) return;
     this.attempts = 0;
+    this.lastClose = null;
     this.board.resetAnnouncements();
     await this.connect();
   }
 
+  /** The QR code to scan, or an error that says why there is none (linked, unreachable, stopped, not yet). */
+  currentQr(): string {
+    if (this.qr) return this.qr;
+    if (this.linked) throw this.alreadyLinked('no QR code is needed');
+    if (this.whatsappUnreachable) throw this.unreachable();
+    if (RESTARTABLE.has(this.status)) {
+      throw new HostError('NO_QR_CODE', `No QR code: the session is ${this.status} (${this.reason ?? 'no reason given'}); restart it (POST /v1/sessions/${this.id}/restart), then ask for the QR code again.`);
+    }
+    throw new HostError('NO_QR_CODE', `No QR code yet: the session is ${this.status}${this.reason ? ` (${this.reason})` : ''}; WhatsApp sends one a few seconds after the socket connects.`, { 'Retry-After': '2' });
+  }
+
+  private alreadyLinked(consequence: string): HostError {
+    const as = this.phone ? ` to +${this.phone}` : '';
+    const now = this.status === 'open' ? 'connected' : `${this.status}${this.whatsappUnreachable ? ` (${this.unreachableWords()})` : ''}`;
+    return new HostError('ALREADY_LINKED', `This number is already linked${as} and ${now}, so ${consequence}; to link another phone, log out first (POST /v1/sessions/${this.id}/logout).`);
+  }
+
+  private unreachableWords(): string {
+    const seconds = this.retryAt ? Math.max(1, Math.ceil((this.retryAt.getTime() - Date.now()) / 1000)) : undefined;
+    return `cannot reach WhatsApp: ${this.lastClose?.cause ?? 'connection closed'}${seconds ? `; retrying in ${seconds} s` : ''}`;
+  }
+
+  private unreachable(): HostError {
+    const seconds = this.retryAt ? Math.max(1, Math.ceil((this.retryAt.getTime() - Date.now()) / 1000)) : 5;
+    return new HostError('WHATSAPP_UNREACHABLE', `The socket-host ${this.unreachableWords()}.`, { 'Retry-After': String(seconds) });
+  }
+
   /** Asks WhatsApp for an 8-character code to type on the phone instead of scanning the QR. */
   async pairingCode(phone: string, timeoutMs = 20_000): Promise<string> {
-    if (this.status === 'open') throw new HostError('CONFLICT', 'This number is already linked; log out first.');
+    if (this.linked) throw this.alreadyLinked('a pairing code cannot link it again');
+    if (this.whatsappUnreachable) throw this.unreachable();
     await this.restart();
-    await this.board.waitFor(() => this.qr !== null, timeoutMs, 'the socket to be ready for pairing');
+    // Ends early when WhatsApp turns out unreachable: no QR (hence no pairing) can come then.
+    await this.board.waitFor(() => this.qr !== null || this.whatsappUnreachable, timeoutMs, 'the socket to be ready for pairing');
+    if (this.whatsappUnreachable) throw this.unreachable();
     const sock = this.sock;
     if (!sock) throw new HostError('UNAVAILABLE', 'The socket closed before pairing; try again.');
     return await sock.requestPairingCode(phone);
@@ -243,7 +338,8 @@ export class Session {
       await sock.end(undefined).catch(() => undefined);
     }
     await this.forgetLink();
-    this.board.set('logged_out', 'logged out on request; link again with a QR code or pairing code');
+    this.lastClose = null;
+    this.setStatus('logged_out', 'logged out on request; link again with a QR code or pairing code');
   }
 
   /** Closes the socket (the link is kept for the next start), frees the lease and settles writes. */
@@ -251,12 +347,20 @@ export class Session {
     this.stopping = true;
     await this.keeper.stop();
     this.detach();
-    if (this.keeper.held && !RESTARTABLE.has(this.status)) this.board.set('stopped', 'socket-host stopped');
+    if (this.keeper.held && !RESTARTABLE.has(this.status)) this.setStatus('stopped', 'socket-host stopped');
     // Bounded: with the database down, pending event writes must not hold the process forever.
     await Promise.race([this.work, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     await this.board.settle();
     await this.keeper.release().catch((err) => this.log.warn({ err: String(err) }, 'lease not released'));
   }
+}
+
+/** The network error behind a close ("getaddrinfo ENOTFOUND web.whatsapp.com"), else the close's name. */
+function closeCause(code: number | undefined, error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  // Baileys wraps socket errors as `WebSocket Error (<the error's message>)`.
+  const inner = /^WebSocket Error \((.+)\)$/s.exec(message)?.[1];
+  return inner && inner !== 'undefined' ? inner : describeClose(code);
 }
 
 async function printQr(sessionId: string, qr: string): Promise<void> {

@@ -28,7 +28,7 @@ const ERROR_DESCRIPTIONS = {
   413: 'The body is larger than 256 KiB.',
   415: 'The body is not sent as application/json.',
   429: 'Rate limited: retry after `Retry-After` seconds.',
-  503: 'The socket-host is not reachable right now; retry later.',
+  503: 'Something we depend on cannot be reached right now (the code and message say what: `SOCKET_HOST_UNREACHABLE`, `WHATSAPP_UNREACHABLE`…); retry later, after `Retry-After` seconds when given.',
 } as const;
 
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
