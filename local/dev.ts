@@ -43,7 +43,9 @@ async function main() {
   const where = stack.describe();
   const admin = stack.adminKey.generated
     ? `${stack.adminKey.generated}   ← shown once: copy it now (stored hashed)`
-    : `${stack.adminKey.prefix} (created on an earlier start; set API_KEY to choose your own)`;
+    : stack.adminKey.source === 'environment'
+      ? `${stack.adminKey.prefix} (API_KEY)`
+      : `${stack.adminKey.prefix} (created on an earlier start; set API_KEY to choose your own)`;
   console.log(
     [
       '',

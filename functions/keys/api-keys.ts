@@ -40,19 +40,19 @@ export async function createApiKey(db: Db, input: { name: string; scopes: readon
  * from the environment (root-key.ts). Without it, one `admin` key is generated on first start and
  * stored hashed; the clear key is returned only when it was just generated.
  */
-export async function ensureAdminKey(db: Db, fromEnv?: string): Promise<{ generated?: string; prefix: string }> {
+export async function ensureAdminKey(db: Db, fromEnv?: string): Promise<{ generated?: string; prefix: string; source: KeySource }> {
   // Earlier versions stored API_KEY as a row: left there, it would keep an old API_KEY working after
   // a rotation, and appear twice in GET /v1/keys.
   await db.delete(apiKeys).where(eq(apiKeys.name, ROOT_KEY_NAME));
-  if (fromEnv) return { prefix: displayPrefix(fromEnv) };
+  if (fromEnv) return { prefix: displayPrefix(fromEnv), source: 'environment' };
   const [existing] = await db
     .select({ prefix: apiKeys.prefix })
     .from(apiKeys)
     .where(and(eq(apiKeys.name, 'admin'), isNull(apiKeys.revokedAt)))
     .limit(1);
-  if (existing) return { prefix: existing.prefix };
+  if (existing) return { prefix: existing.prefix, source: 'api' };
   const { key } = await createApiKey(db, { name: 'admin', scopes: SCOPES });
-  return { generated: key, prefix: displayPrefix(key) };
+  return { generated: key, prefix: displayPrefix(key), source: 'api' };
 }
 
 /** `environment`: the deployment's API_KEY (not stored); `api`: created through POST /v1/keys or at first start. */
