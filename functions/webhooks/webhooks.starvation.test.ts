@@ -2,7 +2,6 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/free-port.ts';
 import { eventually, startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
-import { ATTEMPT_TIMEOUT_MS } from './deliver.ts';
 import { emitWebhookEvent } from './emit.ts';
 
 /**
@@ -13,8 +12,12 @@ import { emitWebhookEvent } from './emit.ts';
  */
 const EVENTS = 25;
 const CUSTOMERS = 4;
-/** Far below a hanging attempt's length, yet far above the stack's own answer time (about a second). */
-const PROMPT_MS = 10_000;
+/**
+ * The stack answers in about a second. Before the fix the backlog held every queue worker for 15 s
+ * per attempt, and the replies came after the whole backlog: this bound tells the two apart with room
+ * for a loaded machine.
+ */
+const PROMPT_MS = 12_000;
 
 let t: PipelineStack;
 const hanging: Server[] = [];
@@ -39,7 +42,6 @@ async function hangingUrl(): Promise<string> {
 
 describe('webhook deliveries and the customers', () => {
   it('customers are answered promptly while hanging and unreachable subscribers have a backlog', async () => {
-    expect(ATTEMPT_TIMEOUT_MS).toBeLessThan(PROMPT_MS);
     const urls = [await hangingUrl(), await hangingUrl(), `http://127.0.0.1:${await freePort()}/hook`, `http://127.0.0.1:${await freePort()}/hook`];
     for (const url of urls) {
       const res = await t.api('/v1/webhooks', { method: 'POST', body: JSON.stringify({ url, events: ['session.status'] }) });
