@@ -178,7 +178,7 @@ describe('disconnects', () => {
       expect(await res.json()).toEqual({ status: 'logged_out' });
       expect(h.fake.latest()!.state).toBe('closed');
       expect(await t.db.select().from(waAuthCreds).where(eq(waAuthCreds.sessionId, 'bye'))).toHaveLength(0);
-      const health = await (await fetch(`${h.host.url}/health`)).json();
+      const health = await (await signedFetch(`${h.host.url}/health/details`)).json();
       expect(health.sessions).toEqual([{ id: 'bye', status: 'logged_out', phone: null, reason: expect.any(String) }]);
     });
   });
