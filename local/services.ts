@@ -21,7 +21,7 @@ export type StandInOptions = {
  */
 export function createStandIns(options: StandInOptions) {
   const backend = options.databaseUrl
-    ? postgresBackend(options.databaseUrl)
+    ? postgresBackend(options.databaseUrl, 10, { log: options.log })
     : pgliteBackend(options.dataDir ? `${options.dataDir}/pglite` : undefined);
   const neon = createNeonStandIn({ backend, log: options.log });
   const redis = createRedisStandIn({ token: options.redisToken, redisUrl: options.redisUrl, log: options.log });

@@ -24,19 +24,24 @@ const gadgets = pgTable('gadgets', {
   tags: text('tags').array(),
 });
 
-/** A migration whose first chunk holds two statements, as a hand-written migration may. */
+/** A migration as drizzle-kit writes them: one statement per chunk. */
 const MIGRATION = `CREATE TABLE gadgets (
   id serial PRIMARY KEY, name text NOT NULL UNIQUE, n integer, big bigint, ok boolean,
   at timestamptz, data jsonb, blob bytea, tags text[]);
+--> statement-breakpoint
 INSERT INTO gadgets (name, n) VALUES ('seeded; by the migration', 0);
 --> statement-breakpoint
 CREATE INDEX gadgets_n ON gadgets (n);`;
 
-async function writeMigrations(): Promise<string> {
+/** A hand-written migration whose chunk holds two statements: Neon refuses it, so must the stand-in. */
+const TWO_STATEMENTS_IN_ONE_CHUNK = `CREATE TABLE widgets (id int);
+INSERT INTO widgets VALUES (1);`;
+
+async function writeMigrations(migration = MIGRATION, when = 1_700_000_000_000): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), 'neon-stand-in-migrations-'));
   await mkdir(join(folder, 'meta'));
-  await writeFile(join(folder, '0000_gadgets.sql'), MIGRATION);
-  const journal = { version: '7', dialect: 'postgresql', entries: [{ idx: 0, version: '7', when: 1_700_000_000_000, tag: '0000_gadgets', breakpoints: true }] };
+  await writeFile(join(folder, '0000_gadgets.sql'), migration);
+  const journal = { version: '7', dialect: 'postgresql', entries: [{ idx: 0, version: '7', when, tag: '0000_gadgets', breakpoints: true }] };
   await writeFile(join(folder, 'meta', '_journal.json'), JSON.stringify(journal));
   return folder;
 }
@@ -63,6 +68,18 @@ describe.each(BACKENDS)('drizzle-orm/neon-http against the stand-in on $kind', (
     expect(applied.rows).toEqual([{ c: 1 }]);
     const index = await db.execute(raw`SELECT indexname FROM pg_indexes WHERE indexname = 'gadgets_n'`);
     expect(index.rows).toEqual([{ indexname: 'gadgets_n' }]);
+  });
+
+  it('refuses a migration chunk holding two statements, as Neon does, and applies none of it', async () => {
+    // Later than the migration applied above, so the migrator sees it as pending.
+    const folder = await writeMigrations(TWO_STATEMENTS_IN_ONE_CHUNK, 1_800_000_000_000);
+    try {
+      const refused: unknown = await migrate(db, { migrationsFolder: folder }).catch((e: unknown) => e);
+      expect((refused as DrizzleQueryError).cause).toMatchObject({ code: '42601', message: 'cannot insert multiple commands into a prepared statement' });
+      expect((await db.execute(raw`SELECT to_regclass('widgets') AS t`)).rows).toEqual([{ t: null }]);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('inserts and selects values of many types', async () => {

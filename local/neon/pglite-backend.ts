@@ -72,50 +72,42 @@ async function openPglite(dataDir: string | undefined): Promise<PGlite> {
 type Outcome = { result: RawResult; error: Error | undefined; status: string };
 
 /**
- * One round trip: the extended protocol (Parse, Bind with text values, Describe, Execute) when
- * there are params, as the Neon proxy does; the simple protocol when there are none, so that a
- * text with several statements runs whole. Either way Sync ends it and the reply's ReadyForQuery
- * tells whether the connection is still inside a transaction.
+ * One round trip through the extended protocol (Parse, Bind with text values, Describe, Execute),
+ * with or without values, as the Neon proxy does: PostgreSQL then refuses a text of several
+ * statements ("cannot insert multiple commands into a prepared statement") exactly as Neon does.
+ * Sync ends it, and the reply's ReadyForQuery tells whether the connection is inside a transaction.
  */
 async function runOnPglite(db: PGlite, text: string, params: SqlParams): Promise<Outcome> {
-  const request = params.length
-    ? concat([
-        serialize.parse({ text }),
-        serialize.bind({ values: [...params] }),
-        serialize.describe({ type: 'P' }),
-        serialize.execute({}),
-        serialize.sync(),
-      ])
-    : serialize.query(text);
+  const request = concat([
+    serialize.parse({ text }),
+    serialize.bind({ values: [...params] }),
+    serialize.describe({ type: 'P' }),
+    serialize.execute({}),
+    serialize.sync(),
+  ]);
   const { messages: replies } = await db.execProtocol(request, { throwOnError: false });
   return collect(replies);
 }
 
-/** Folds the server's replies into the last statement's result (as node-postgres reports the last one). */
+/** Folds the server's replies into the statement's result, or the error it met. */
 function collect(replies: BackendMessage[]): Outcome {
-  const empty = (): RawResult => ({ command: null, rowCount: null, fields: [], rows: [] });
-  let current = empty();
-  let last = empty();
+  const result: RawResult = { command: null, rowCount: null, fields: [], rows: [] };
   let error: Error | undefined;
   let status = 'I';
   for (const reply of replies) {
     if (reply instanceof messages.RowDescriptionMessage) {
-      current.fields = reply.fields.map(toRawField);
+      result.fields = reply.fields.map(toRawField);
     } else if (reply instanceof messages.DataRowMessage) {
-      current.rows.push(reply.fields);
+      result.rows.push(reply.fields);
     } else if (reply instanceof messages.CommandCompleteMessage) {
-      last = { ...current, ...parseCommandTag(reply.text) };
-      current = empty();
-    } else if (reply.name === 'emptyQuery') {
-      last = current;
-      current = empty();
+      Object.assign(result, parseCommandTag(reply.text));
     } else if (reply instanceof messages.DatabaseError) {
       error ??= reply;
     } else if (reply instanceof messages.ReadyForQueryMessage) {
       status = reply.status;
     }
   }
-  return { result: last, error, status };
+  return { result, error, status };
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

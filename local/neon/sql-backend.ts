@@ -28,8 +28,8 @@ export type RawResult = {
 export type SqlParams = readonly (string | null)[];
 
 /**
- * Runs one SQL text. With no params it goes through the simple-query protocol, so a text holding
- * several statements (a migration file) runs whole; the result is the last statement's.
+ * Runs one SQL statement, always through the extended protocol as the Neon proxy does (with or
+ * without params): a text of several statements is refused by PostgreSQL itself, as on Neon.
  */
 export type RunSql = (text: string, params: SqlParams) => Promise<RawResult>;
 

@@ -5,13 +5,15 @@
  */
 import { neon, neonConfig } from '@neondatabase/serverless';
 import type { NeonQueryFunction } from '@neondatabase/serverless';
-import { createTestDatabase } from '../../test-support/postgres.ts';
+import { createTestDatabase, TEST_POSTGRES_ADMIN_URL } from '../../test-support/postgres.ts';
 import { listen } from '../../test-support/listen.ts';
 import { createNeonStandIn } from './neon-stand-in.ts';
 import type { NeonStandIn } from './neon-stand-in.ts';
 import { pgliteBackend } from './pglite-backend.ts';
 import { postgresBackend } from './postgres-backend.ts';
 import type { SqlBackend } from './sql-backend.ts';
+import { startForwarder } from './tcp-forwarder.ts';
+import type { Forwarder, ForwarderOptions } from './tcp-forwarder.ts';
 
 const endpoints = new Map<string, string>();
 neonConfig.fetchEndpoint = (host) => {
@@ -20,19 +22,50 @@ neonConfig.fetchEndpoint = (host) => {
   return endpoint;
 };
 
-export type BackendCase = { kind: SqlBackend['kind']; open(): Promise<{ backend: SqlBackend; drop(): Promise<void> }> };
+export type BackendCase = {
+  kind: SqlBackend['kind'];
+  /** Names the case (and its fake Neon host) when one kind is served in several ways; defaults to kind. */
+  name?: string;
+  open(): Promise<{ backend: SqlBackend; drop(): Promise<void> }>;
+};
 
 /** For describe.each: PGlite in memory, and a real PostgreSQL on a database of its own. */
 export const BACKENDS: BackendCase[] = [
-  { kind: 'pglite', open: async () => ({ backend: pgliteBackend(undefined), drop: async () => {} }) },
+  { kind: 'pglite', name: 'pglite', open: async () => ({ backend: pgliteBackend(undefined), drop: async () => {} }) },
   {
     kind: 'postgres',
+    name: 'postgres',
     async open() {
       const database = await createTestDatabase();
       return { backend: postgresBackend(database.url, 4), drop: () => database.drop() };
     },
   },
 ];
+
+/**
+ * A real PostgreSQL reached through a TCP forwarder the test controls: closing it is the database
+ * going away (connections cut, new ones refused), opening it again is the database coming back.
+ */
+export async function postgresBehindForwarder(
+  options: Omit<ForwarderOptions, 'target'> = {},
+): Promise<{ backend: SqlBackend; forwarder: Forwarder; databaseUrl: string; drop(): Promise<void> }> {
+  const database = await createTestDatabase();
+  const real = new URL(TEST_POSTGRES_ADMIN_URL);
+  const forwarder = await startForwarder({ ...options, target: { host: real.hostname, port: Number(real.port || 5432) } });
+  const viaForwarder = new URL(database.url);
+  viaForwarder.hostname = '127.0.0.1';
+  viaForwarder.port = String(forwarder.port);
+  const backend = postgresBackend(viaForwarder.toString(), 4);
+  return {
+    backend,
+    forwarder,
+    databaseUrl: database.url,
+    async drop() {
+      await forwarder.close();
+      await database.drop();
+    },
+  };
+}
 
 export type Served = {
   standIn: NeonStandIn;
@@ -49,7 +82,7 @@ export async function serve(backendCase: BackendCase): Promise<Served> {
   const { backend, drop } = await backendCase.open();
   const standIn = createNeonStandIn({ backend });
   const server = await listen(standIn.app.fetch);
-  const host = `${backendCase.kind}.neon.test`;
+  const host = `${backendCase.name ?? backendCase.kind}.neon.test`;
   const endpoint = `${server.url}/sql`;
   endpoints.set(host, endpoint);
   const connectionString = `postgresql://tester:secret@${host}/app`;
