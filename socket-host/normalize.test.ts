@@ -1,3 +1,4 @@
+import type { WAMessage } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
 import { waEvent } from '../shared/contracts/wa-event.ts';
 import { fixtures, LID } from './normalize.fixtures.ts';
@@ -71,6 +72,20 @@ describe('normalizeMessage', () => {
 
   it('marks messages typed on the phone as fromMe without our pushName', () => {
     expect(normalizeMessage(fixtures.fromMeTyped, 'notify', NOW)).toMatchObject({ fromMe: true, pushName: null });
+  });
+
+  it('keeps what the customer wrote without U+0000, which PostgreSQL cannot store (text, caption, push name)', () => {
+    const nul = (m: WAMessage, message: WAMessage['message'], pushName: string): WAMessage => ({ ...m, message, pushName });
+    expect(normalizeMessage(nul(fixtures.lidConversation, { conversation: 'Oi\u0000, tudo bem?\u0000' }, '\u0000Maria'), 'notify', NOW)).toMatchObject({
+      text: 'Oi, tudo bem?',
+      pushName: 'Maria',
+    });
+    expect(normalizeMessage(nul(fixtures.imageCaption, { imageMessage: { caption: 'this\u0000 one?' } }, '\u0000'), 'notify', NOW)).toMatchObject({
+      text: 'this one?',
+      pushName: null,
+    });
+    // Nothing but NULs is as empty as whitespace: not a conversational message.
+    expect(normalizeMessage(nul(fixtures.lidConversation, { conversation: '\u0000\u0000' }, 'Maria'), 'notify', NOW)).toBeNull();
   });
 
   it.each(['reaction', 'protocolRevoke', 'stubWithoutMessage', 'audioNoText'] as const)('skips %s', (name) => {

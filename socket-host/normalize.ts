@@ -53,7 +53,7 @@ export function normalizeMessage(msg: WAMessage, upsertType: MessageUpsertType, 
   if (!key.id || !remoteJid || !msg.message) return null;
   const content = normalizeMessageContent(msg.message);
   if (!content || content.protocolMessage || content.reactionMessage) return null;
-  const text = textOf(content);
+  const text = withoutNul(textOf(content));
   if (!text.trim()) return null;
 
   const kind = kindOf(remoteJid);
@@ -76,7 +76,7 @@ export function normalizeMessage(msg: WAMessage, upsertType: MessageUpsertType, 
     waMessageId: key.id,
     chatJid,
     phone,
-    pushName: key.fromMe ? null : (msg.pushName?.slice(0, 256) ?? null),
+    pushName: key.fromMe ? null : withoutNul(msg.pushName ?? '').slice(0, 256) || null,
     text: text.slice(0, MAX_TEXT),
     timestamp: toSeconds(msg.messageTimestamp) ?? nowSeconds,
     kind,
@@ -85,6 +85,9 @@ export function normalizeMessage(msg: WAMessage, upsertType: MessageUpsertType, 
     replay: upsertType === 'append',
   };
 }
+
+/** PostgreSQL text cannot hold U+0000; what the customer wrote is kept without it, never dropped for it. */
+const withoutNul = (s: string) => s.replaceAll('\u0000', '');
 
 function textOf(m: proto.IMessage): string {
   return (
@@ -152,7 +155,7 @@ export function normalizeStatusUpdate(u: WAMessageUpdate): NormalizedStatus | nu
   const ids = kindOf(remoteJid) === 'direct' ? userIds(remoteJid, u.key.remoteJidAlt) : {};
   // Baileys puts the server's error code first (e.g. 463, no tctoken), then a text when it has one.
   const params = (u.update.messageStubParameters ?? []) as unknown[];
-  const error = status === 'failed' ? params.map(String).join(': ').slice(0, 500) || 'unknown error' : null;
+  const error = status === 'failed' ? withoutNul(params.map(String).join(': ')).slice(0, 500) || 'unknown error' : null;
   return { waMessageId: id, chatJid: ids.lid ?? ids.pn ?? remoteJid, phone: phoneOf(ids.pn), status, error };
 }
 

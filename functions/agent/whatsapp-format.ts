@@ -6,7 +6,8 @@
 export function toWhatsApp(markdown: string): string {
   const fences: string[] = [];
   // Code blocks pass through untouched (WhatsApp renders ``` itself).
-  let text = markdown.replace(/```[\s\S]*?```/g, (block) => `\u0000${fences.push(block) - 1}\u0000`);
+  // U+0000 marks the fences below, and PostgreSQL cannot store it: a model's own is dropped first.
+  let text = markdown.replaceAll('\u0000', '').replace(/```[\s\S]*?```/g, (block) => `\u0000${fences.push(block) - 1}\u0000`);
   text = text
     .replace(/\*\*(.+?)\*\*/g, '\u0001$1\u0001') // bold, protected from the italic rule below
     .replace(/__(.+?)__/g, '\u0001$1\u0001')

@@ -13,6 +13,12 @@ const base = {
   at: z.iso.datetime(),
 };
 
+/**
+ * What a customer (or the team) typed, as the functions store it. PostgreSQL text cannot hold U+0000:
+ * the socket-host removes it, and decoding removes it again from events an older socket-host queued.
+ */
+const typed = (max: number) => z.string().max(max).transform((s) => s.replaceAll('\u0000', ''));
+
 const chat = {
   waMessageId: z.string().min(1).max(128),
   /** The customer's chat: their LID (`…@lid`) when WhatsApp gives one, else their phone JID. */
@@ -25,8 +31,8 @@ export const messageReceived = z.object({
   ...base,
   type: z.literal('message.received'),
   ...chat,
-  pushName: z.string().max(256).nullable(),
-  text: z.string().max(65_536),
+  pushName: typed(256).nullable().transform((name) => name || null),
+  text: typed(65_536),
   /** Seconds since epoch, from WhatsApp. */
   timestamp: z.number().int().nonnegative(),
   kind: z.enum(['direct', 'group', 'status', 'broadcast', 'newsletter']),
@@ -41,7 +47,7 @@ export const messageFromTeam = z.object({
   ...base,
   type: z.literal('message.from_team'),
   ...chat,
-  text: z.string().max(65_536),
+  text: typed(65_536),
   timestamp: z.number().int().nonnegative(),
   kind: z.enum(['direct', 'group', 'status', 'broadcast', 'newsletter']),
 });
