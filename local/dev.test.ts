@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from '../test-support/eventually.ts';
 import { freePort } from './free-port.ts';
 
 // `npm run dev` exactly as a user runs it: a child process with no product environment at all.
@@ -46,6 +47,13 @@ describe('npm run dev', () => {
     expect(Object.keys(first.health.checks)).toEqual(['database', 'redis', 'queue', 'socketHost']);
     const key = first.output().match(/admin key +(iak_\S+) +← shown once/)?.[1];
     expect(key).toBeDefined();
+    // In words, though LOG_LEVEL=warn hides the log lines: a QR to scan, or why WhatsApp is out of reach
+    // (this machine may or may not reach WhatsApp; either way the terminal says which).
+    await eventually(
+      () => /^WhatsApp session "default": (waiting for a QR scan|cannot reach WhatsApp \(.+\), retrying in \d+ s\.)/m.test(first.output()),
+      'a sentence about the WhatsApp session',
+      45_000,
+    );
 
     const send = await fetch(`http://127.0.0.1:${ports.functions}/playground/messages`, {
       method: 'POST',

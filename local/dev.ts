@@ -8,7 +8,9 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, parseEnv, port, postgresUrl } from '../shared/config/parse-env.ts';
 import { LOCAL_SERVICES_PORT } from '../shared/config/local-defaults.ts';
-import { startStack } from './stack.ts';
+import { PLAYGROUND_SESSION_ID } from '../socket-host/host.ts';
+import { sessionSentence } from './session-words.ts';
+import { startStack, type Stack } from './stack.ts';
 
 const devSchema = z.object({
   MODE: z.literal('local'),
@@ -61,6 +63,7 @@ async function main() {
       'Ctrl-C stops everything.',
     ].join('\n'),
   );
+  sayWhatsAppStates(stack);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -75,10 +78,27 @@ async function main() {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/**
+ * Each linked number's state in a plain sentence, now and on every change, whatever LOG_LEVEL hides:
+ * the JSON log lines alone never told a new user that WhatsApp could not be reached.
+ */
+function sayWhatsAppStates(stack: Stack): void {
+  for (const session of stack.socketHost?.sessions.values() ?? []) {
+    // The playground's socket is in-process and always linked: nothing to tell.
+    if (session.id === PLAYGROUND_SESSION_ID) continue;
+    const say = (view: ReturnType<typeof session.view>) => {
+      const sentence = sessionSentence(view, stack.urls.functions);
+      if (sentence) console.log(sentence);
+    };
+    say(session.view());
+    session.onChange(say);
+  }
+}
+
 /** Only the product's own variables pass through; the dev-only ones above are consumed here. */
 function pickProductEnv(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
   const names = [
-    'AI_BASE_URL', 'AI_API_KEY', 'AI_MODEL', 'API_KEY', 'CORS_ORIGINS', 'LOG_LEVEL', 'WA_SESSIONS', 'WA_STATUS_EVENTS',
+    'AI_BASE_URL', 'AI_API_KEY', 'AI_MODEL', 'API_KEY', 'CORS_ORIGINS', 'LOG_LEVEL', 'WA_SESSIONS', 'WA_STATUS_EVENTS', 'WA_FORWARD_GROUPS',
     'CONTACT_REPLIES_PER_HOUR', 'API_RATE_LIMIT_PER_KEY', 'API_RATE_LIMIT_PER_CONTACT', 'WEBHOOK_RETRIES', 'WEBHOOK_RETRY_DELAY',
   ];
   return Object.fromEntries(names.filter((n) => env[n]).map((n) => [n, env[n]]));

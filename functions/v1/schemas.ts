@@ -121,7 +121,9 @@ const agentFields = {
   fallbackText: z.string().min(1).max(4096).openapi({ description: 'Sent when no rule matches and no model answers.' }),
   burstWindowMs: z.int().min(0).max(30_000).openapi({ description: 'Messages arriving within this window get one answer.' }),
   humanPauseMinutes: z.int().min(1).max(43_200).openapi({ description: 'How long a human takeover silences the agent.' }),
-  replyToGroups: z.boolean(),
+  replyToGroups: z.boolean().openapi({
+    description: 'Whether the agent answers in groups. The socket-host forwards group messages only with WA_FORWARD_GROUPS=true (each costs a queue message): set both.',
+  }),
 };
 
 export const AgentSettingsSchema = z
