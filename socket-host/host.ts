@@ -24,8 +24,14 @@ import { createSendThrottle, DEFAULT_THROTTLE_TUNING, type ThrottleTuning } from
 
 export const PLAYGROUND_SESSION_ID = 'playground';
 
-/** Status posts and channel posts cost a queue message each and never need the agent. */
-export const DEFAULT_FORWARD_KINDS: readonly MessageKind[] = ['direct', 'group', 'broadcast'];
+/**
+ * Each forwarded message costs a queue message, so only what the functions use leaves the host: direct
+ * chats (the team's own replies from the phone included), and groups when WA_FORWARD_GROUPS says the
+ * agent answers there. Status posts, broadcast lists and channels never reach the agent.
+ */
+export function forwardedKinds(config: Pick<SocketHostConfig, 'WA_FORWARD_GROUPS'>): MessageKind[] {
+  return config.WA_FORWARD_GROUPS ? ['direct', 'group'] : ['direct'];
+}
 
 export type HostTuning = {
   session: Partial<SessionTuning>;
@@ -112,7 +118,7 @@ export async function startSocketHost(options: SocketHostOptions): Promise<Socke
     leaseRenewMs: Math.round(leaseTtlMs / 3),
     ...options.tuning?.session,
   };
-  const forwardKinds = new Set(options.forwardKinds ?? DEFAULT_FORWARD_KINDS);
+  const forwardKinds = new Set(options.forwardKinds ?? forwardedKinds(config));
   const sessions = new Map<string, Session>();
   for (const id of sessionIds) {
     const makeSocket =

@@ -27,6 +27,14 @@ const extra = {
   PORT: port.optional(),
   /** 'failed' forwards only failed deliveries; 'all' also sent/delivered/read (one queue message each). */
   WA_STATUS_EVENTS: z.enum(['failed', 'all']).default('failed'),
+  /**
+   * Group messages cost a queue message each and are used only when the agent answers in groups
+   * (`replyToGroups`): forwarded only when the team says so here.
+   */
+  WA_FORWARD_GROUPS: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
   /** The linked numbers this host holds, comma-separated session ids. */
   WA_SESSIONS: z
     .string()
