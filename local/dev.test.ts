@@ -76,7 +76,8 @@ describe('npm run dev', () => {
     } finally {
       await stop(second.child);
     }
-  });
+    // Two full starts of the stack on a loaded 2-core machine.
+  }, 150_000);
 
   it('stops on bad configuration with one clear sentence and no stack trace', () => {
     const run = spawnSync(process.execPath, ['local/dev.ts'], {
