@@ -18,13 +18,14 @@ export function createSendOutcomes(log: Logger, tuning: { retryDelayMs: number; 
   const marking = new Set<Promise<void>>();
   let stopped = false;
 
-  async function persist(key: string, outcome: SendOutcome, write: () => Promise<void>): Promise<void> {
+  async function persist(key: string, outcome: SendOutcome, write: () => Promise<void>, firstTried: () => void): Promise<void> {
     let delay = tuning.retryDelayMs;
     for (let attempt = 1; ; attempt++) {
       try {
         await write();
         break;
       } catch (err) {
+        if (attempt === 1) firstTried();
         // Still remembered in memory, so nothing is sent twice by this process; a restart before the
         // write lands re-sends the same WhatsApp id, which recipients' apps treat as one message.
         if (stopped) return log.warn({ key, err: String(err) }, 'send outcome not recorded before stop');
@@ -33,6 +34,7 @@ export function createSendOutcomes(log: Logger, tuning: { retryDelayMs: number; 
         delay = Math.min(tuning.maxRetryDelayMs, delay * 2);
       }
     }
+    firstTried();
     unmarked.delete(key);
     settled.set(key, outcome);
     if (settled.size > SETTLED_LIMIT) settled.delete(settled.keys().next().value!);
@@ -43,11 +45,16 @@ export function createSendOutcomes(log: Logger, tuning: { retryDelayMs: number; 
       return unmarked.get(key) ?? settled.get(key);
     },
 
-    /** Records an outcome in memory at once, and durably in the background until it lands. */
-    settle(key: string, outcome: SendOutcome, write: () => Promise<void>): void {
+    /**
+     * Records an outcome in memory at once, then durably: resolves after the first write attempt (so
+     * normally the row says so before anyone is told), and keeps retrying in the background if it failed.
+     */
+    settle(key: string, outcome: SendOutcome, write: () => Promise<void>): Promise<void> {
       unmarked.set(key, outcome);
-      const work = persist(key, outcome, write).finally(() => marking.delete(work));
-      marking.add(work);
+      return new Promise((firstTried) => {
+        const work = persist(key, outcome, write, () => firstTried()).finally(() => marking.delete(work));
+        marking.add(work);
+      });
     },
 
     /** Outcomes not yet in the database (health and tests). */

@@ -84,11 +84,14 @@ export class SendQueue {
     this.running ??= this.loop();
   }
 
-  /** Stops after the send in progress; what is left stays queued in the table for the next start. */
-  async stop(): Promise<void> {
+  /**
+   * Stops after the send in progress (bounded: a send on a dying socket must not hold the stop);
+   * what is left stays queued in the table for the next start.
+   */
+  async stop(boundMs = 5_000): Promise<void> {
     this.stopped = true;
     this.wake?.();
-    await this.running;
+    await Promise.race([this.running, new Promise((resolve) => setTimeout(resolve, boundMs).unref())]);
   }
 
   private insert(job: SendJob): void {
@@ -138,7 +141,7 @@ export class SendQueue {
       const key = `${session.id}:${row.waMessageId}`;
       if (outcomes.get(key)) continue;
       const known = this.jobs.get(row.waMessageId);
-      fresh.set(row.waMessageId, known ?? { key, waMessageId: row.waMessageId, jid: row.remoteJid, text: row.text, typing: row.typing, seq: row.seq, waiters: new Set(), generation: since });
+      fresh.set(row.waMessageId, known ?? { ...row, key, jid: row.remoteJid, waiters: new Set(), generation: since });
     }
     for (const job of this.queue) if (job.generation >= since && !fresh.has(job.waMessageId)) fresh.set(job.waMessageId, job);
     this.jobs.clear();
@@ -150,25 +153,28 @@ export class SendQueue {
     const { session, sent, outcomes, tuning } = this.deps;
     let error = '';
     for (let attempt = 1; attempt <= tuning.attempts; attempt++) {
+      let message: Awaited<ReturnType<HostSocket['sendMessage']>>;
       try {
-        const message = await this.deps.throttle.run(session.id, async () => {
+        message = await this.deps.throttle.run(session.id, async () => {
           if (job.typing) await showTyping(sock, job.jid, job.text.length, this.deps.throttleTuning, this.clock);
           return await sock.sendMessage(job.jid, { text: job.text }, { messageId: job.waMessageId });
         });
-        const outcome: SendOutcome = { status: 'sent', sentAt: new Date() };
-        outcomes.settle(job.key, outcome, () => sent.markSent(session.id, job.waMessageId, message?.message));
-        this.finish(job, outcome);
-        return;
       } catch (err) {
         // A socket that closed mid-send is an outage: the job stays first and waits for the next socket.
         if (session.openSocket() !== sock) return;
         error = `WhatsApp did not accept the message: ${err instanceof Error ? err.message : String(err)}`;
         if (attempt < tuning.attempts) await this.nap(tuning.retryDelayMs * attempt);
         if (this.stopped) return;
+        continue;
       }
+      // WhatsApp has it: from here on nothing may send it again, whatever the database says.
+      const outcome: SendOutcome = { status: 'sent', sentAt: new Date() };
+      await outcomes.settle(job.key, outcome, () => sent.markSent(session.id, job.waMessageId, message?.message));
+      this.finish(job, outcome);
+      return;
     }
     const outcome: SendOutcome = { status: 'failed', error: error.slice(0, 500) };
-    outcomes.settle(job.key, outcome, () => sent.markFailed(session.id, job.waMessageId, outcome.error));
+    await outcomes.settle(job.key, outcome, () => sent.markFailed(session.id, job.waMessageId, outcome.error));
     this.finish(job, outcome);
   }
 

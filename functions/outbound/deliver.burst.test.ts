@@ -8,7 +8,8 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waSentMessages } from '../../drizzle/schema.ts';
 import { freePort } from '../../local/free-port.ts';
-import { listen, type Listening } from '../../test-support/listen.ts';
+import { type Listening } from '../../local/listen.ts';
+import { listen } from '../../test-support/listen.ts';
 import { eventually, startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
 
 type SendCall = { waMessageId: string; status: number; ms: number };
