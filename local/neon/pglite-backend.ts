@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, protocol } from '@electric-sql/pglite';
+import { lockPgliteFolder } from './pglite-lock.ts';
 import { createSerialQueue } from './serial-queue.ts';
 import { inTransaction, toRawField, parseCommandTag } from './sql-backend.ts';
 import type { RawResult, RunSql, SqlBackend, SqlParams } from './sql-backend.ts';
@@ -13,9 +14,12 @@ type BackendMessage = Awaited<ReturnType<PGlite['execProtocol']>>['messages'][nu
  * value as unparsed text. (`query()` runs values through its own parsers and serializers, and its
  * bytea serializer refuses the "\x…" text the driver sends.)
  *
- * `dataDir` undefined keeps the database in memory; otherwise it lives in that folder.
+ * `dataDir` undefined keeps the database in memory; otherwise it lives in that folder, which no
+ * other process may have open (it throws PgliteFolderInUse naming the one that has); `owner` is how
+ * this process is named to the ones it refuses.
  */
-export function pgliteBackend(dataDir: string | undefined): SqlBackend {
+export function pgliteBackend(dataDir: string | undefined, owner = 'the local stack (npm run dev)'): SqlBackend {
+  const release = dataDir === undefined ? () => undefined : lockPgliteFolder(dataDir, owner);
   const opening = openPglite(dataDir);
   // A failed open is reported by the first request; this keeps it from being an unhandled rejection.
   opening.catch(() => undefined);
@@ -57,6 +61,7 @@ export function pgliteBackend(dataDir: string | undefined): SqlBackend {
         closed = true;
         const db = await opening.catch(() => undefined);
         await db?.close();
+        release();
       });
     },
   };
