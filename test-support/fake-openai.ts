@@ -5,15 +5,26 @@ export type ChatRequest = { model: string; messages: { role: string; content: st
 
 /**
  * An OpenAI-compatible chat-completions server: the model boundary, which cannot be reached from here.
- * It answers at once with `reply(request)`, records every request, and can fail the next N calls.
+ * It answers with `reply(request)` (at once, or after `delayMs` as a real model composing), records
+ * every request, and can fail the next N calls.
  */
-export async function startFakeOpenAI(reply: (req: ChatRequest) => string = () => 'Hello from the model') {
+export async function startFakeOpenAI(
+  reply: (req: ChatRequest) => string = () => 'Hello from the model',
+  options: { delayMs?: (req: ChatRequest) => number } = {},
+) {
   const requests: ChatRequest[] = [];
+  const stats = { inFlight: 0 };
   let failNext = 0;
   const app = new Hono();
   app.post('/v1/chat/completions', async (c) => {
     const body = (await c.req.json()) as ChatRequest;
     requests.push(body);
+    const delay = options.delayMs?.(body) ?? 0;
+    if (delay > 0) {
+      stats.inFlight++;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      stats.inFlight--;
+    }
     if (failNext > 0) {
       failNext--;
       return c.json({ error: { message: 'upstream overloaded', type: 'server_error' } }, 500);
@@ -32,6 +43,8 @@ export async function startFakeOpenAI(reply: (req: ChatRequest) => string = () =
   return {
     baseUrl: `${server.url}/v1`,
     requests,
+    /** Requests being composed right now (with `delayMs`): a caller killed now dies mid-composition. */
+    stats,
     /** The next `n` calls answer 500 (the SDK's own retries count as calls). */
     failNextCalls(n: number) {
       failNext = n;
