@@ -46,9 +46,19 @@ export function postgresBackend(url: string, poolSize = 10, options: PostgresBac
       log?.(`postgres: a connection in use was closed (${describe(error)})`);
     };
     client.on('error', onError);
+    // A statement sent after the connection broke fails with pg's "not queryable"; the caller is
+    // told what broke it instead (PostgreSQL's FATAL 57P01 on a shutdown, or the socket error).
+    const run: RunSql = async (text, params) => {
+      if (broken) throw broken;
+      try {
+        return await runOnClient(client, text, params);
+      } catch (error) {
+        throw broken ?? error;
+      }
+    };
     let failed = false;
     try {
-      return await job((text, params) => runOnClient(client, text, params));
+      return await job(run);
     } catch (error) {
       failed = true;
       throw error;

@@ -80,7 +80,8 @@ describe('the stand-in on PostgreSQL through an outage', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       return run('SELECT 1', []);
     });
-    await expect(transaction).rejects.toThrow();
+    // The caller learns what broke the connection (a fast shutdown's FATAL), not pg's "not queryable".
+    await expect(transaction).rejects.toMatchObject({ code: '57P01', severity: 'FATAL' });
 
     expect(await served.sql`SELECT count(*)::int AS n FROM notes`).toEqual([{ n: 0 }]);
   });
