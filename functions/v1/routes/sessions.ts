@@ -122,9 +122,12 @@ async function relay(s: Services, path: string, body?: unknown): Promise<Respons
   if (res.status === 401) {
     throw new ApiError('UNAVAILABLE', 'The socket-host refused the functions’ signature: QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY must be the same on both sides.');
   }
-  const envelope = (await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+  const envelope = (await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string; requestId?: string } } | undefined;
   const code = envelope?.error?.code;
-  if (code && code in ERROR_STATUS && envelope?.error?.message && code !== 'INTERNAL') {
+  if (code === 'INTERNAL') {
+    throw new ApiError('UNAVAILABLE', `The socket-host failed on this request; its log has the error under request id ${envelope?.error?.requestId ?? 'unknown'}.`);
+  }
+  if (code && code in ERROR_STATUS && envelope?.error?.message) {
     const retryAfter = res.headers.get('retry-after');
     throw new ApiError(code as ErrorCode, envelope.error.message, retryAfter ? { 'Retry-After': retryAfter } : {});
   }
