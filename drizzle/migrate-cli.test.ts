@@ -91,8 +91,8 @@ describe('npm run db:migrate', () => {
       const refused = migrate({ DATA_DIR: data });
       expect(refused.status).toBe(1);
       expect(refused.stderr.trim()).toBe(
-        `db:migrate: the local stack (npm run dev) (pid ${holder.pid}) has the PGlite database in ${join(data, 'pglite')} open; ` +
-          'stop it first (npm run dev applies pending migrations itself each time it starts).',
+        `db:migrate: npm run dev (pid ${holder.pid}) has the PGlite database in ${join(data, 'pglite')} open; ` +
+          'stop it first (it applies pending migrations itself each time it starts).',
       );
     } finally {
       holder.kill('SIGKILL'); // as a crash would: its lock file stays behind

@@ -161,10 +161,11 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     if (err instanceof PgliteFolderInUse) {
-      console.error(
-        `db:migrate: ${err.owner.command} (pid ${err.owner.pid}) has the PGlite database in ${err.folder} open; ` +
-          `stop it first (npm run dev applies pending migrations itself each time it starts).`,
-      );
+      const advice =
+        err.owner.command === 'npm run dev'
+          ? 'stop it first (it applies pending migrations itself each time it starts)'
+          : 'wait for it to finish';
+      console.error(`db:migrate: ${err.owner.command} (pid ${err.owner.pid}) has the PGlite database in ${err.folder} open; ${advice}.`);
     } else {
       console.error(`db:migrate: ${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}`);
     }

@@ -18,7 +18,7 @@ type BackendMessage = Awaited<ReturnType<PGlite['execProtocol']>>['messages'][nu
  * other process may have open (it throws PgliteFolderInUse naming the one that has); `owner` is how
  * this process is named to the ones it refuses.
  */
-export function pgliteBackend(dataDir: string | undefined, owner = 'the local stack (npm run dev)'): SqlBackend {
+export function pgliteBackend(dataDir: string | undefined, owner = 'npm run dev'): SqlBackend {
   const release = dataDir === undefined ? () => undefined : lockPgliteFolder(dataDir, owner);
   const opening = openPglite(dataDir);
   // A failed open is reported by the first request; this keeps it from being an unhandled rejection.
