@@ -1,14 +1,14 @@
 import type { MessageReceived } from '../../shared/contracts/wa-event.ts';
 import { composeReply } from '../agent/compose.ts';
-import { loadSettings } from '../agent/settings.ts';
+import { loadSettings, type AgentSettings } from '../agent/settings.ts';
 import { deliver } from '../outbound/deliver.ts';
 import { toPublicMessage } from '../v1/views.ts';
 import { emitWebhookEvent } from '../webhooks/emit.ts';
 import type { Services } from '../services.ts';
 import { contactLimiter } from './contact-limit.ts';
-import { conversationStateQueries, readConversationState } from './history.ts';
+import { conversationStateQueries, readConversationState, type RecentMessage } from './history.ts';
 import { claimQueries, finishClaim, readClaim, releaseClaim } from './reply-claim.ts';
-import { storeMessage } from './store-message.ts';
+import { storeMessage, type StoredMessage } from './store-message.ts';
 
 export type InboundOutcome =
   | 'ignored'
@@ -71,16 +71,35 @@ export async function handleInbound(s: Services, event: MessageReceived): Promis
   const job = { sessionId: event.sessionId, to: event.chatJid };
   if (claim.kind === 'deliver') return await deliver(s, { ...job, messageIds: claim.parts.map((p) => p.id) }, claim.parts);
 
-  const limit = await contactLimiter(s.redis, s.config.CONTACT_REPLIES_PER_HOUR).limit(conversation.id);
+  try {
+    return await answer(s, settings, state.recent, conversation.id, claim.claim, job);
+  } catch (err) {
+    // Failed before the reply was written (Redis, the database, …): give the claim back, so the
+    // queue's retry composes at once instead of finding it busy until it goes stale.
+    await releaseClaim(s.db, claim.claim).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Composes the reply this handler claimed, writes it and sends it. */
+async function answer(
+  s: Services,
+  settings: AgentSettings,
+  recent: RecentMessage[],
+  conversationId: string,
+  claim: StoredMessage,
+  job: { sessionId: string; to: string },
+): Promise<InboundOutcome> {
+  const limit = await contactLimiter(s.redis, s.config.CONTACT_REPLIES_PER_HOUR).limit(conversationId);
   if (!limit.success) {
-    const finished = await finishClaim(s.db, claim.claim, { parts: [''], status: 'suppressed', error: 'contact reply limit reached' });
+    const finished = await finishClaim(s.db, claim, { parts: [''], status: 'suppressed', error: 'contact reply limit reached' });
     return finished === 'lost' ? 'taken_over' : 'rate_limited';
   }
-  const reply = await composeReply(s, settings, state.recent);
+  const reply = await composeReply(s, settings, recent);
   // The fallback goes out once: not again while it is still the last thing the agent said.
-  const lastAgent = state.recent.findLast((m) => m.author === 'agent' && m.status !== 'suppressed' && m.text);
+  const lastAgent = recent.findLast((m) => m.author === 'agent' && m.status !== 'suppressed' && m.text);
   const repeatFallback = reply.source === 'fallback' && lastAgent?.text === settings.fallbackText;
-  const parts = await finishClaim(s.db, claim.claim, { ...reply, status: repeatFallback ? 'suppressed' : 'queued' });
+  const parts = await finishClaim(s.db, claim, { ...reply, status: repeatFallback ? 'suppressed' : 'queued' });
   // Presumed dead and taken over by a redelivery while composing: the new owner answers, not us.
   if (parts === 'lost') return 'taken_over';
   if (repeatFallback) return 'suppressed';

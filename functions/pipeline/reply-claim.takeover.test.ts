@@ -1,9 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../../drizzle/schema.ts';
 import { QSTASH_DEV_CREDENTIALS } from '../../shared/config/qstash-dev-credentials.ts';
 import { signQStashJwt } from '../../shared/qstash-jwt.ts';
-import { startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
+import { eventually, startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
 import { receivedEvent } from '../../test-support/wa-events.ts';
 import { claimQueries, finishClaim, STALE_CLAIM_SECONDS } from './reply-claim.ts';
 import { storeMessage } from './store-message.ts';
@@ -72,5 +73,35 @@ describe('a reply whose composer died', () => {
     const replies = await t.db.select({ text: messages.text }).from(messages).where(eq(messages.replyTo, claim.replyTo!));
     expect(replies.map((r) => r.text)).toEqual(['Yes, we deliver.']);
     expect(t.sentTo('15550909003').map((m) => m.text)).toEqual(['Yes, we deliver.']);
+  });
+});
+
+describe('a reply whose composer failed after claiming it', () => {
+  it('gives the claim back, so the queue retry answers at once instead of waiting for the claim to go stale', async () => {
+    // A real database fault, once: the first write of a composed reply into its claim is refused.
+    const admin = new pg.Client({ connectionString: t.databaseUrl });
+    await admin.connect();
+    await admin.query(`
+      create sequence fail_claim_seq;
+      create function fail_claim() returns trigger language plpgsql as $$
+      begin
+        if old.status = 'generating' and new.status <> 'generating' and nextval('fail_claim_seq') = 1 then
+          raise exception 'injected outage';
+        end if;
+        return new;
+      end $$;
+      create trigger fail_claim before update on messages for each row execute function fail_claim();`);
+    try {
+      t.customerWrites('15550909004', 'Is the bakery open on Sunday?');
+      // Well inside the 60 s a stale claim needs: only a released claim is answered this soon.
+      await eventually(() => t.sentTo('15550909004').length === 1, 'the reply after the retry', 15_000);
+      await t.idle();
+      expect(t.sentTo('15550909004').map((m) => m.text)).toEqual(['Yes, we deliver.']);
+      const rows = await t.rows('15550909004');
+      expect(rows.filter((r) => r.direction === 'out').map((r) => r.status)).toEqual(['sent']);
+    } finally {
+      await admin.query('drop trigger fail_claim on messages; drop function fail_claim(); drop sequence fail_claim_seq;');
+      await admin.end();
+    }
   });
 });

@@ -119,7 +119,12 @@ export async function finishClaim(
   return [updated, ...others].filter((m) => m.status === 'queued');
 }
 
-/** Gives a claim back when it turned out not to be ours to answer (superseded by a newer message, paused). */
+/**
+ * Gives a claim back when it turned out not to be ours to answer (superseded by a newer message,
+ * paused) or its writer failed; only while we still own it (a taken-over claim is the new owner's).
+ */
 export async function releaseClaim(db: Db, claim: StoredMessage): Promise<void> {
-  await db.delete(messages).where(and(eq(messages.id, claim.id), eq(messages.status, 'generating')));
+  await db
+    .delete(messages)
+    .where(and(eq(messages.id, claim.id), eq(messages.waMessageId, claim.waMessageId), eq(messages.status, 'generating')));
 }
