@@ -53,6 +53,9 @@ beforeAll(async () => {
     },
   });
   await eventually(() => t.fake.latest()?.state === 'open', 'the socket to open');
+  // The session announces "open" through its outbox a moment after the socket opened: let that one
+  // queue message pass before the test counts the burst's own.
+  await eventually(() => t.stack.standIns.qstash.stats.published >= 1, 'the session’s "open" announcement');
 }, 60_000);
 afterAll(async () => {
   await t?.stop();
