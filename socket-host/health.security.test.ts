@@ -37,7 +37,7 @@ describe('the socket-host’s /health', () => {
       const text = await res.text();
       expect(text).not.toContain(PHONE);
       const body = JSON.parse(text);
-      expect(body.sessions).toEqual([{ id: 'main', status: 'open' }]);
+      expect(body.sessions).toEqual([{ id: 'main', status: 'open', linked: true }]);
       expectSecurityHeaders(res);
     }
   });
@@ -49,7 +49,7 @@ describe('the socket-host’s /health', () => {
     const signed = await signedFetch(`${h.host.url}/health/details?outbox=1`);
     expect(signed.status).toBe(200);
     const body = await signed.json();
-    expect(body.sessions).toEqual([{ id: 'main', status: 'open', phone: PHONE, reason: null }]);
+    expect(body.sessions).toEqual([{ id: 'main', status: 'open', linked: true, phone: PHONE, reason: null }]);
     expect(typeof body.outbox.pending).toBe('number');
   });
 

@@ -197,7 +197,7 @@ describe('disconnects', () => {
       expect(h.fake.latest()!.state).toBe('closed');
       expect(await t.db.select().from(waAuthCreds).where(eq(waAuthCreds.sessionId, 'bye'))).toHaveLength(0);
       const health = await (await signedFetch(`${h.host.url}/health/details`)).json();
-      expect(health.sessions).toEqual([{ id: 'bye', status: 'logged_out', phone: null, reason: expect.any(String) }]);
+      expect(health.sessions).toEqual([{ id: 'bye', status: 'logged_out', linked: false, phone: null, reason: expect.any(String) }]);
     });
   });
 });

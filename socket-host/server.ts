@@ -79,13 +79,14 @@ export function createServer(deps: ServerDeps): Hono {
   // no reasons (they carry upstream error text) — and no database query, so the health check every
   // 30 s never keeps a Neon compute awake. `?outbox=1` adds the outbox's backlog (one query).
   app.get('/health', async (c) => {
-    const sessions = [...deps.sessions.values()].map((s) => ({ id: s.id, status: s.status }));
+    // `linked` lets a monitor tell a number that dropped from one never linked (waiting for its QR).
+    const sessions = [...deps.sessions.values()].map((s) => ({ id: s.id, status: s.status, linked: s.linked }));
     return c.json({ status: 'ok', sessions, ...(await outboxIfAsked(c)) }, 200, { 'Cache-Control': 'no-store' });
   });
 
   // Signed like every route but /health: the functions show these details to an admin key only.
   app.get('/health/details', async (c) => {
-    const sessions = [...deps.sessions.values()].map((s) => ({ id: s.id, status: s.status, phone: s.phone, reason: s.reason }));
+    const sessions = [...deps.sessions.values()].map((s) => ({ id: s.id, status: s.status, linked: s.linked, phone: s.phone, reason: s.reason }));
     return c.json({ status: 'ok', sessions, ...(await outboxIfAsked(c)) }, 200, { 'Cache-Control': 'no-store' });
   });
 

@@ -146,7 +146,7 @@ export class Session {
   }
 
   /** This number is linked (the phone accepted this device), whether or not it is connected now. */
-  private get linked(): boolean {
+  get linked(): boolean {
     // A QR code on show means WhatsApp itself wants a link, whatever an earlier link left behind.
     if (this.qr) return false;
     return this.status === 'open' || this.phone !== null || this.auth?.pg.state.creds.account !== undefined;

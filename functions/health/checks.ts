@@ -3,7 +3,7 @@ import { callSocketHost } from '../outbound/socket-host-client.ts';
 import type { Services } from '../services.ts';
 
 export type Check = { ok: boolean; latencyMs: number; error?: string } & Record<string, unknown>;
-export type WhatsAppSession = { id: string; status: string; phone?: string | null; reason?: string | null };
+export type WhatsAppSession = { id: string; status: string; linked?: boolean; phone?: string | null; reason?: string | null };
 
 const TIMEOUT_MS = 4000;
 

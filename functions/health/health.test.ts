@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../services.ts';
 import { loadFunctionsConfig } from '../../shared/config/functions-config.ts';
 import { newApp } from '../app.ts';
-import { startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
+import { eventually, startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
 import { freePort } from '../../local/free-port.ts';
+import { createFakeSockets } from '../../test-support/fake-socket.ts';
 import { QSTASH_DEV_CREDENTIALS } from '../../shared/config/qstash-dev-credentials.ts';
 
 let t: PipelineStack;
@@ -25,7 +26,7 @@ describe('GET /api/health', () => {
       expect(body.checks[name]).toMatchObject({ ok: true });
       expect(body.checks[name].latencyMs).toBeGreaterThanOrEqual(0);
     }
-    expect(body.whatsapp).toEqual([{ id: 'default', status: 'open' }]);
+    expect(body.whatsapp).toEqual([{ id: 'default', status: 'open', linked: true }]);
     // No secrets: neither the queue token nor the signing keys.
     for (const secret of Object.values(QSTASH_DEV_CREDENTIALS)) expect(JSON.stringify(body)).not.toContain(secret);
   });
@@ -78,5 +79,31 @@ describe('GET /api/health', () => {
     const res = await health('/api/health/whatsapp');
     expect(res.status).toBe(503);
     expect((await res.json()).sessions[0].status).not.toBe('open');
+  });
+});
+
+describe('GET /api/health/whatsapp on a fresh install', () => {
+  it('is 200 while the number waits for its first QR scan, and 503 once a linked number drops', async () => {
+    const fake = createFakeSockets({ autoOpen: false });
+    const fresh = await startPipelineStack({ makeSocket: fake.makeSocket });
+    try {
+      const get = () => fetch(`${fresh.stack.urls.functions}/api/health/whatsapp`);
+      const socket = await eventually(() => fake.latest(), 'a socket');
+      socket.showQr();
+      const waiting = await eventually(async () => {
+        const res = await get();
+        const body = await res.json();
+        return body.sessions[0]?.status === 'qr' ? { status: res.status, body } : undefined;
+      }, 'the QR state');
+      expect(waiting.status).toBe(200);
+      expect(waiting.body.sessions).toEqual([{ id: 'default', status: 'qr', linked: false }]);
+
+      socket.open();
+      await eventually(async () => (await (await get()).json()).sessions[0]?.status === 'open', 'the open state');
+      fake.latest()!.close(408);
+      await eventually(async () => (await get()).status === 503, 'the linked number reported down');
+    } finally {
+      await fresh.stop();
+    }
   });
 });

@@ -40,9 +40,18 @@ health.get('/whatsapp', async (c) => {
   c.header('Cache-Control', 'no-store');
   if (!socketHost.ok) return c.json({ status: 'down', reason: 'socket-host unreachable', sessions: [] }, 503);
   const sessions = sessionsOf(socketHost, details);
-  const down = sessions.filter((s) => s.status !== 'open' && s.status !== 'not_linked');
+  const down = sessions.filter(isDown);
   return c.json({ status: down.length ? 'down' : 'ok', sessions }, down.length ? 503 : 200);
 });
+
+/**
+ * Down: not connected, unless the number was never linked and is only waiting for its first QR scan
+ * (or trying to reach WhatsApp for it). Logged out or replaced is down: someone must act. A
+ * socket-host from before `linked` existed counts every session as linked.
+ */
+const WAITING_FOR_A_LINK = new Set(['qr', 'connecting', 'reconnecting']);
+const isDown = (s: WhatsAppSession) =>
+  s.status !== 'open' && s.status !== 'not_linked' && !(s.linked === false && WAITING_FOR_A_LINK.has(s.status));
 
 /** What anyone may read of a check: whether it answered, how fast, and the outbox's backlog. */
 function statesOnly(check: Check) {
@@ -51,5 +60,5 @@ function statesOnly(check: Check) {
 
 function sessionsOf(check: Check, details: boolean): WhatsAppSession[] {
   const sessions = Array.isArray(check.sessions) ? (check.sessions as WhatsAppSession[]) : [];
-  return details ? sessions : sessions.map(({ id, status }) => ({ id, status }));
+  return details ? sessions : sessions.map(({ id, status, linked }) => ({ id, status, linked }));
 }
