@@ -1,5 +1,5 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { injectDatabaseFault } from '../../test-support/database-fault.ts';
 import { eventually, startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
 
 let t: PipelineStack;
@@ -10,18 +10,8 @@ afterAll(() => t?.stop());
 
 describe('the inbound hook and the queue', () => {
   it('fails once with a 5xx, is retried by the queue, and the customer gets one reply', async () => {
-    // A real database fault on the first attempt only: a trigger refuses the first insert into
-    // messages (a sequence, unlike a table row, is not rolled back with the failed transaction).
-    const admin = new pg.Client({ connectionString: t.databaseUrl });
-    await admin.connect();
-    await admin.query(`
-      create sequence fail_once_seq;
-      create function fail_once() returns trigger language plpgsql as $$
-      begin
-        if nextval('fail_once_seq') = 1 then raise exception 'injected outage'; end if;
-        return new;
-      end $$;
-      create trigger fail_once before insert on messages for each row execute function fail_once();`);
+    // A real database fault on the first attempt only: the first insert into messages is refused.
+    const fault = await injectDatabaseFault(t.databaseUrl, { table: 'messages', on: 'insert', times: 1 });
     try {
       const failedBefore = t.stack.standIns.qstash.stats.failedDeliveries;
       t.customerWrites('15550202001', 'When do you open?');
@@ -35,8 +25,7 @@ describe('the inbound hook and the queue', () => {
       ]);
       expect(t.sentTo('15550202001')).toHaveLength(1);
     } finally {
-      await admin.query('drop trigger fail_once on messages; drop function fail_once(); drop sequence fail_once_seq;');
-      await admin.end();
+      await fault.remove();
     }
   });
 

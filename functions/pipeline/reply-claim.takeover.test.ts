@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../../drizzle/schema.ts';
+import { injectDatabaseFault } from '../../test-support/database-fault.ts';
 import { QSTASH_DEV_CREDENTIALS } from '../../shared/config/qstash-dev-credentials.ts';
 import { signQStashJwt } from '../../shared/qstash-jwt.ts';
 import { eventually, startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
@@ -79,18 +79,12 @@ describe('a reply whose composer died', () => {
 describe('a reply whose composer failed after claiming it', () => {
   it('gives the claim back, so the queue retry answers at once instead of waiting for the claim to go stale', async () => {
     // A real database fault, once: the first write of a composed reply into its claim is refused.
-    const admin = new pg.Client({ connectionString: t.databaseUrl });
-    await admin.connect();
-    await admin.query(`
-      create sequence fail_claim_seq;
-      create function fail_claim() returns trigger language plpgsql as $$
-      begin
-        if old.status = 'generating' and new.status <> 'generating' and nextval('fail_claim_seq') = 1 then
-          raise exception 'injected outage';
-        end if;
-        return new;
-      end $$;
-      create trigger fail_claim before update on messages for each row execute function fail_claim();`);
+    const fault = await injectDatabaseFault(t.databaseUrl, {
+      table: 'messages',
+      on: 'update',
+      when: `old.status = 'generating' and new.status <> 'generating'`,
+      times: 1,
+    });
     try {
       t.customerWrites('15550909004', 'Is the bakery open on Sunday?');
       // Well inside the 60 s a stale claim needs: only a released claim is answered this soon.
@@ -99,9 +93,9 @@ describe('a reply whose composer failed after claiming it', () => {
       expect(t.sentTo('15550909004').map((m) => m.text)).toEqual(['Yes, we deliver.']);
       const rows = await t.rows('15550909004');
       expect(rows.filter((r) => r.direction === 'out').map((r) => r.status)).toEqual(['sent']);
+      expect(await fault.refusals()).toBe(1);
     } finally {
-      await admin.query('drop trigger fail_claim on messages; drop function fail_claim(); drop sequence fail_claim_seq;');
-      await admin.end();
+      await fault.remove();
     }
   });
 });
