@@ -39,9 +39,12 @@ describe('events from the socket', () => {
     expect(body).toMatchObject({ status: 'ok', sessions: [{ id: 'main', status: 'open' }] });
     expect(typeof body.outbox.pending).toBe('number');
     const details = await (await signedFetch(`${h.host.url}/health/details`)).json();
-    expect(details.sessions).toEqual([{ id: 'main', status: 'open', phone: '15550000000', reason: null }]);
-    const [row] = await t.db.select().from(waSessions).where(eq(waSessions.id, 'main'));
-    expect(row).toMatchObject({ status: 'open', phone: '15550000000' });
+    expect(details.sessions).toEqual([{ id: 'main', status: 'open', linked: true, phone: '15550000000', reason: null }]);
+    // The saved status follows the in-memory one through the session's ordered event queue.
+    await pollUntil(async () => {
+      const [row] = await t.db.select().from(waSessions).where(eq(waSessions.id, 'main'));
+      return row?.status === 'open' && row.phone === '15550000000';
+    }, 'the open status saved with the phone');
   });
 
   it('announces the session opening once', async () => {
