@@ -5,6 +5,18 @@
 import type { WAMessage } from '@whiskeysockets/baileys';
 
 export const LID = '123456789012345@lid';
+
+/** Media fields as Baileys decodes them: bytes (Buffers), lengths as numbers. */
+const bytes = (seed: number, n = 32) => Buffer.from(Array.from({ length: n }, (_, i) => (seed + i * 7) % 256));
+export const MEDIA_KEY = bytes(1);
+const ref = (seed: number) => ({
+  mediaKey: bytes(seed),
+  fileSha256: bytes(seed + 1),
+  fileEncSha256: bytes(seed + 2),
+  directPath: `/v/t62.7117-24/${seed}_n.enc?ccb=11-4&oh=01_Q5AaI&oe=68A1B2C3&_nc_sid=5e03e0`,
+  url: `https://mmg.whatsapp.net/v/t62.7117-24/${seed}_n.enc?ccb=11-4&oh=01_Q5AaI&oe=68A1B2C3&_nc_sid=5e03e0&mms3=true`,
+  mediaKeyTimestamp: 1_760_000_000,
+});
 export const PN = '5511987654321@s.whatsapp.net';
 
 export const fixtures = {
@@ -88,5 +100,99 @@ export const fixtures = {
     key: { remoteJid: LID, fromMe: false, id: 'DD44DD44DD44DD44' },
     messageTimestamp: 1_760_001_200,
     message: { audioMessage: { seconds: 4, ptt: true } },
+  },
+  voiceNote: {
+    key: { remoteJid: LID, remoteJidAlt: PN, fromMe: false, id: '3EB0VOICE0000000001' },
+    messageTimestamp: 1_760_001_300,
+    pushName: 'Maria',
+    message: {
+      audioMessage: { ...ref(1), mimetype: 'audio/ogg; codecs=opus', fileLength: 5123, seconds: 4, ptt: true, waveform: bytes(9, 64) },
+      messageContextInfo: { deviceListMetadataVersion: 2 },
+    },
+  },
+  audioFile: {
+    key: { remoteJid: LID, fromMe: false, id: '3EB0AUDIO0000000001' },
+    messageTimestamp: 1_760_001_310,
+    message: { audioMessage: { ...ref(11), mimetype: 'audio/mpeg', fileLength: 912_345, seconds: 61, ptt: false } },
+  },
+  photo: {
+    key: { remoteJid: LID, remoteJidAlt: PN, fromMe: false, id: '3EB0PHOTO0000000001' },
+    messageTimestamp: 1_760_001_400,
+    pushName: 'Maria',
+    message: {
+      imageMessage: { ...ref(21), mimetype: 'image/jpeg', caption: 'quanto custa?', fileLength: 48_211, height: 1280, width: 960, jpegThumbnail: bytes(3, 900) },
+    },
+  },
+  viewOnceVideo: {
+    key: { remoteJid: LID, fromMe: false, id: '3EB0VIEWONCE000001' },
+    messageTimestamp: 1_760_001_450,
+    message: { viewOnceMessageV2: { message: { videoMessage: { ...ref(31), mimetype: 'video/mp4', fileLength: 2_000_000, seconds: 12, viewOnce: true } } } },
+  },
+  documentWithCaption: {
+    key: { remoteJid: LID, fromMe: false, id: '3EB0DOC00000000001' },
+    messageTimestamp: 1_760_001_500,
+    message: {
+      documentWithCaptionMessage: {
+        message: {
+          documentMessage: { ...ref(41), mimetype: 'application/pdf', fileName: 'pedido-1042.pdf', title: 'pedido-1042', caption: 'segue o pedido', fileLength: 120_000, pageCount: 2 },
+        },
+      },
+    },
+  },
+  sticker: {
+    key: { remoteJid: LID, fromMe: false, id: '3EB0STICKER0000001' },
+    messageTimestamp: 1_760_001_600,
+    message: { stickerMessage: { ...ref(51), mimetype: 'image/webp', fileLength: 20_480, height: 512, width: 512, isAnimated: false } },
+  },
+  location: {
+    key: { remoteJid: LID, fromMe: false, id: '3EB0LOCATION000001' },
+    messageTimestamp: 1_760_001_700,
+    message: { locationMessage: { degreesLatitude: -23.5614, degreesLongitude: -46.6559, name: 'MASP', address: 'Av. Paulista, 1578 - São Paulo', jpegThumbnail: bytes(5, 500) } },
+  },
+  liveLocation: {
+    key: { remoteJid: LID, fromMe: false, id: '3EB0LIVELOC0000001' },
+    messageTimestamp: 1_760_001_710,
+    message: { liveLocationMessage: { degreesLatitude: -22.9068, degreesLongitude: -43.1729, caption: 'estou aqui', sequenceNumber: 1 } },
+  },
+  contactCard: {
+    key: { remoteJid: LID, fromMe: false, id: '3EB0CONTACT0000001' },
+    messageTimestamp: 1_760_001_800,
+    message: {
+      contactMessage: {
+        displayName: 'Ana Souza',
+        vcard: 'BEGIN:VCARD\nVERSION:3.0\nFN:Ana Souza\nTEL;type=CELL;waid=5511912345678:+55 11 91234-5678\nEND:VCARD',
+      },
+    },
+  },
+  contactsArray: {
+    key: { remoteJid: LID, fromMe: false, id: '3EB0CONTACTS000001' },
+    messageTimestamp: 1_760_001_810,
+    message: {
+      contactsArrayMessage: {
+        displayName: '2 contacts',
+        contacts: Array.from({ length: 12 }, (_, i) => ({ displayName: `Contact ${i}`, vcard: `BEGIN:VCARD\nFN:Contact ${i}\nEND:VCARD` })),
+      },
+    },
+  },
+  edit: {
+    key: { remoteJid: LID, fromMe: false, id: '3EB0EDIT0000000001' },
+    messageTimestamp: 1_760_001_900,
+    message: {
+      editedMessage: {
+        message: {
+          protocolMessage: {
+            key: { remoteJid: LID, fromMe: false, id: '3EB0A1B2C3D4E5F60718' },
+            type: 14,
+            editedMessage: { conversation: 'Oi, vocês abrem domingo?' },
+            timestampMs: 1_760_001_900_000,
+          },
+        },
+      },
+    },
+  },
+  ephemeralSetting: {
+    key: { remoteJid: LID, fromMe: false, id: '3EB0EPHEMERAL00001' },
+    messageTimestamp: 1_760_002_000,
+    message: { protocolMessage: { type: 3, ephemeralExpiration: 604_800 } },
   },
 } satisfies Record<string, WAMessage>;

@@ -1,7 +1,7 @@
 import type { WAMessage } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
 import { waEvent } from '../shared/contracts/wa-event.ts';
-import { fixtures, LID } from './normalize.fixtures.ts';
+import { fixtures, LID, MEDIA_KEY } from './normalize.fixtures.ts';
 import {
   messageEvent,
   normalizeMessage,
@@ -26,6 +26,7 @@ describe('normalizeMessage', () => {
       participantJid: null,
       fromMe: false,
       replay: false,
+      messageType: 'text',
     });
   });
 
@@ -88,8 +89,79 @@ describe('normalizeMessage', () => {
     expect(normalizeMessage(nul(fixtures.lidConversation, { conversation: '\u0000\u0000' }, 'Maria'), 'notify', NOW)).toBeNull();
   });
 
-  it.each(['reaction', 'protocolRevoke', 'stubWithoutMessage', 'audioNoText'] as const)('skips %s', (name) => {
+  it.each(['stubWithoutMessage', 'ephemeralSetting'] as const)('skips protocol chatter: %s', (name) => {
     expect(normalizeMessage(fixtures[name], 'notify', NOW)).toBeNull();
+  });
+});
+
+describe('every kind a customer sends is kept', () => {
+  const n = (name: keyof typeof fixtures) => normalizeMessage(fixtures[name], 'notify', NOW)!;
+
+  it('a voice note: type voice, with the reference the functions need to fetch and decrypt it (base64)', () => {
+    expect(n('voiceNote')).toMatchObject({ messageType: 'voice', text: '', chatJid: LID, phone: '5511987654321' });
+    expect(n('voiceNote').media).toEqual({
+      mimeType: 'audio/ogg; codecs=opus',
+      size: 5123,
+      fileName: null,
+      seconds: 4,
+      mediaKey: MEDIA_KEY.toString('base64'),
+      directPath: expect.stringMatching(/^\/v\/t62/),
+      url: expect.stringMatching(/^https:\/\/mmg\.whatsapp\.net\//),
+      fileSha256: expect.any(String),
+      fileEncSha256: expect.any(String),
+    });
+    expect(n('audioNoText')).toMatchObject({ messageType: 'voice', media: { seconds: 4, mediaKey: null } });
+    expect(n('audioFile')).toMatchObject({ messageType: 'audio', media: { mimeType: 'audio/mpeg', size: 912_345 } });
+  });
+
+  it('an image with its caption as text; a view-once video and a document with caption, unwrapped', () => {
+    expect(n('photo')).toMatchObject({ messageType: 'image', text: 'quanto custa?', media: { mimeType: 'image/jpeg', size: 48_211 } });
+    expect(n('viewOnceVideo')).toMatchObject({ messageType: 'video', text: '', media: { mimeType: 'video/mp4', seconds: 12 } });
+    expect(n('documentWithCaption')).toMatchObject({
+      messageType: 'document',
+      text: 'segue o pedido',
+      media: { mimeType: 'application/pdf', fileName: 'pedido-1042.pdf', size: 120_000 },
+    });
+    expect(n('imageCaption')).toMatchObject({ messageType: 'image', text: 'this one?', media: { size: 1234, mediaKey: null } });
+  });
+
+  it('a sticker, a location (named or live) and contact cards (at most ten)', () => {
+    expect(n('sticker')).toMatchObject({ messageType: 'sticker', media: { mimeType: 'image/webp' } });
+    expect(n('location')).toMatchObject({
+      messageType: 'location',
+      location: { latitude: -23.5614, longitude: -46.6559, name: 'MASP', address: 'Av. Paulista, 1578 - São Paulo', live: false },
+    });
+    expect(n('liveLocation')).toMatchObject({ messageType: 'location', text: 'estou aqui', location: { latitude: -22.9068, live: true } });
+    expect(n('contactCard')).toMatchObject({ messageType: 'contact', contacts: [{ name: 'Ana Souza', vcard: expect.stringContaining('FN:Ana Souza') }] });
+    expect(n('contactsArray').contacts).toHaveLength(10);
+  });
+
+  it('a reaction, an edit and a delete name the message they change', () => {
+    expect(n('reaction')).toMatchObject({ messageType: 'reaction', change: { action: 'reaction', targetWaMessageId: 'X', emoji: '👍' } });
+    const takenBack = { ...fixtures.reaction, message: { reactionMessage: { key: { id: 'X' }, text: '' } } };
+    expect(normalizeMessage(takenBack, 'notify', NOW)?.change).toEqual({ action: 'reaction', targetWaMessageId: 'X', emoji: '' });
+    expect(n('edit')).toMatchObject({
+      messageType: 'text',
+      text: 'Oi, vocês abrem domingo?',
+      change: { action: 'edit', targetWaMessageId: '3EB0A1B2C3D4E5F60718', emoji: null },
+    });
+    expect(n('protocolRevoke')).toMatchObject({ text: '', change: { action: 'delete', targetWaMessageId: 'C1C2C3C4C5C6C7C8' } });
+  });
+
+  it('keeps each event small and contract-valid: no bytes, no thumbnails', () => {
+    for (const name of ['voiceNote', 'photo', 'documentWithCaption', 'sticker', 'location', 'contactsArray', 'reaction', 'edit', 'protocolRevoke'] as const) {
+      const event = messageEvent('s1', n(name), at);
+      const json = JSON.stringify(waEvent.parse(event));
+      expect(json.length, name).toBeLessThan(4096);
+      expect(json, name).not.toContain('jpegThumbnail');
+      expect(json, name).not.toContain('waveform');
+    }
+  });
+
+  it('an event queued before media support (no messageType) still decodes, as text', () => {
+    const event = messageEvent('s1', n('lidConversation'), at) as Record<string, unknown>;
+    delete event.messageType;
+    expect(waEvent.parse(event)).toMatchObject({ messageType: 'text', text: 'Oi, vocês abrem sábado?' });
   });
 });
 

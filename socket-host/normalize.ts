@@ -20,8 +20,13 @@ import {
   type WAMessageUpdate,
 } from '@whiskeysockets/baileys';
 import type {
+  ContactCard,
+  Location,
+  MediaRef,
+  MessageChange,
   MessageFromTeam,
   MessageReceived,
+  MessageType,
   MessageStatusEvent,
   SessionState,
   SessionStatusEvent,
@@ -42,19 +47,35 @@ export type NormalizedMessage = {
   fromMe: boolean;
   /** An offline replay (`append`): a real message WhatsApp kept while we were away. */
   replay: boolean;
+} & Content;
+
+/** What the message holds, beside its text (a caption, an edit's new text). */
+export type Content = {
+  messageType: MessageType;
+  media?: MediaRef;
+  location?: Location;
+  contacts?: ContactCard[];
+  change?: MessageChange;
 };
 
 const MAX_TEXT = 65_536;
 
-/** Returns null for what is not a conversational text message: protocol, reaction, stub, media without caption. */
+/**
+ * Returns null for what is not something a person said or did to a message: protocol chatter (key
+ * shares, history syncs, disappearing-mode settings), stubs, and kinds this does not know that carry
+ * no text. Media, locations, contact cards, reactions, edits and deletes are all kept.
+ */
 export function normalizeMessage(msg: WAMessage, upsertType: MessageUpsertType, nowSeconds: number): NormalizedMessage | null {
   const { key } = msg;
   const remoteJid = key.remoteJid;
   if (!key.id || !remoteJid || !msg.message) return null;
-  const content = normalizeMessageContent(msg.message);
-  if (!content || content.protocolMessage || content.reactionMessage) return null;
-  const text = withoutNul(textOf(content));
-  if (!text.trim()) return null;
+  const message = normalizeMessageContent(msg.message);
+  if (!message) return null;
+  const found = contentOf(message);
+  if (!found) return null;
+  const { text: raw, ...content } = found;
+  const text = withoutNul(raw);
+  if (content.messageType === 'text' && !content.change && !text.trim()) return null;
 
   const kind = kindOf(remoteJid);
   let chatJid = remoteJid;
@@ -83,7 +104,107 @@ export function normalizeMessage(msg: WAMessage, upsertType: MessageUpsertType, 
     participantJid,
     fromMe: key.fromMe === true,
     replay: upsertType === 'append',
+    ...content,
   };
+}
+
+/** REVOKE and MESSAGE_EDIT of proto.Message.ProtocolMessage.Type. */
+const REVOKE = 0;
+const MESSAGE_EDIT = 14;
+const MAX_CONTACTS = 10;
+
+function contentOf(m: proto.IMessage): (Content & { text: string }) | null {
+  const p = m.protocolMessage;
+  if (p) {
+    const target = p.key?.id;
+    if (!target) return null;
+    if (p.type === REVOKE) return { messageType: 'text', text: '', change: { action: 'delete', targetWaMessageId: target, emoji: null } };
+    if (p.type === MESSAGE_EDIT && p.editedMessage) {
+      const edited = normalizeMessageContent(p.editedMessage);
+      return { messageType: 'text', text: edited ? textOf(edited) : '', change: { action: 'edit', targetWaMessageId: target, emoji: null } };
+    }
+    return null;
+  }
+  if (m.reactionMessage) {
+    const target = m.reactionMessage.key?.id;
+    if (!target) return null;
+    const emoji = withoutNul(m.reactionMessage.text ?? '').slice(0, 64);
+    return { messageType: 'reaction', text: '', change: { action: 'reaction', targetWaMessageId: target, emoji } };
+  }
+  const text = textOf(m);
+  if (m.imageMessage) return { messageType: 'image', text, media: mediaOf(m.imageMessage) };
+  if (m.audioMessage) return { messageType: m.audioMessage.ptt ? 'voice' : 'audio', text, media: mediaOf(m.audioMessage) };
+  if (m.videoMessage) return { messageType: 'video', text, media: mediaOf(m.videoMessage) };
+  if (m.documentMessage) return { messageType: 'document', text, media: mediaOf(m.documentMessage) };
+  if (m.stickerMessage) return { messageType: 'sticker', text, media: mediaOf(m.stickerMessage) };
+  const place = m.locationMessage ?? m.liveLocationMessage;
+  if (place && typeof place.degreesLatitude === 'number' && typeof place.degreesLongitude === 'number') {
+    const named = m.locationMessage ?? {};
+    return {
+      messageType: 'location',
+      text: m.liveLocationMessage?.caption ?? m.locationMessage?.comment ?? '',
+      location: {
+        latitude: place.degreesLatitude,
+        longitude: place.degreesLongitude,
+        name: bounded(named.name, 512),
+        address: bounded(named.address, 1024),
+        live: !m.locationMessage,
+      },
+    };
+  }
+  const cards = m.contactMessage ? [m.contactMessage] : (m.contactsArrayMessage?.contacts ?? []);
+  if (cards.length) {
+    return {
+      messageType: 'contact',
+      text: '',
+      contacts: cards.slice(0, MAX_CONTACTS).map((c) => ({ name: bounded(c.displayName, 256), vcard: bounded(c.vcard, 8192) })),
+    };
+  }
+  return { messageType: 'text', text };
+}
+
+type MediaMessage = {
+  mimetype?: string | null;
+  fileLength?: number | Long | null;
+  fileName?: string | null;
+  seconds?: number | null;
+  mediaKey?: Uint8Array | string | null;
+  directPath?: string | null;
+  url?: string | null;
+  fileSha256?: Uint8Array | string | null;
+  fileEncSha256?: Uint8Array | string | null;
+};
+type Long = { toNumber(): number };
+
+/** The reference the functions need to fetch and decrypt the file later; no bytes, no thumbnail. */
+function mediaOf(m: MediaMessage): MediaRef {
+  const size = typeof m.fileLength === 'number' ? m.fileLength : m.fileLength ? m.fileLength.toNumber() : null;
+  return {
+    mimeType: bounded(m.mimetype, 255),
+    size: size !== null && Number.isSafeInteger(size) && size >= 0 ? size : null,
+    fileName: bounded(m.fileName, 512),
+    seconds: typeof m.seconds === 'number' && m.seconds >= 0 ? Math.floor(m.seconds) : null,
+    mediaKey: base64(m.mediaKey),
+    directPath: bounded(m.directPath, 2048, false),
+    url: bounded(m.url, 2048, false),
+    fileSha256: base64(m.fileSha256),
+    fileEncSha256: base64(m.fileEncSha256),
+  };
+}
+
+/** A string field as the contract bounds it: too long to be real → cut (names) or dropped (paths). */
+function bounded(v: string | null | undefined, max: number, cut = true): string | null {
+  if (typeof v !== 'string' || !v) return null;
+  const s = withoutNul(v);
+  if (s.length <= max) return s || null;
+  return cut ? s.slice(0, max) : null;
+}
+
+/** Baileys gives keys and hashes as bytes; a message that went through JSON has them as base64 already. */
+function base64(v: Uint8Array | string | null | undefined): string | null {
+  if (!v) return null;
+  const s = typeof v === 'string' ? v : Buffer.from(v).toString('base64');
+  return s.length <= 128 && /^[A-Za-z0-9+/]*={0,2}$/.test(s) ? s : null;
 }
 
 /** PostgreSQL text cannot hold U+0000; what the customer wrote is kept without it, never dropped for it. */
@@ -176,6 +297,11 @@ export function messageEvent(sessionId: string, n: NormalizedMessage, at: Date |
     text: n.text,
     timestamp: n.timestamp,
     kind: n.kind,
+    messageType: n.messageType,
+    ...(n.media ? { media: n.media } : {}),
+    ...(n.location ? { location: n.location } : {}),
+    ...(n.contacts ? { contacts: n.contacts } : {}),
+    ...(n.change ? { change: n.change } : {}),
   };
   if (n.fromMe) return { ...common, type: 'message.from_team' };
   return { ...common, type: 'message.received', pushName: n.pushName, participantJid: n.participantJid, replay: n.replay };

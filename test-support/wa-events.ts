@@ -17,6 +17,7 @@ export function receivedEvent(phone: string, waMessageId: string, text: string, 
     kind: 'direct',
     participantJid: null,
     replay: false,
+    messageType: 'text',
     ...overrides,
   };
 }
@@ -35,6 +36,7 @@ export function fromTeamEvent(phone: string, waMessageId: string, text: string, 
     text,
     timestamp: Math.floor(Date.now() / 1000),
     kind: 'direct',
+    messageType: 'text',
     ...overrides,
   };
 }

@@ -27,6 +27,60 @@ const chat = {
   phone: z.string().regex(/^\d{5,20}$/).nullable(),
 };
 
+/** What the message is (the contract's message `type`); events from before media support are all text. */
+export const messageTypes = ['text', 'image', 'audio', 'voice', 'video', 'document', 'sticker', 'location', 'contact', 'reaction'] as const;
+
+const b64 = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9+/]*={0,2}$/);
+
+/**
+ * WhatsApp's reference to a media file on its CDN: enough for the functions to fetch and decrypt it
+ * (AES-256-CBC with keys derived from `mediaKey`); never the bytes, never a thumbnail (the queue
+ * carries at most 1 MB). Binary fields are base64.
+ */
+export const mediaRef = z.object({
+  mimeType: z.string().max(255).nullable(),
+  /** Bytes, as WhatsApp announces it. */
+  size: z.number().int().nonnegative().nullable(),
+  fileName: typed(512).nullable(),
+  /** Seconds, for audio, voice notes and video. */
+  seconds: z.number().int().nonnegative().nullable(),
+  mediaKey: b64(128).nullable(),
+  directPath: z.string().max(2048).nullable(),
+  url: z.string().max(2048).nullable(),
+  fileSha256: b64(128).nullable(),
+  fileEncSha256: b64(128).nullable(),
+});
+
+export const location = z.object({
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  name: typed(512).nullable(),
+  address: typed(1024).nullable(),
+  /** A live location (its first position; later updates are not followed). */
+  live: z.boolean(),
+});
+
+export const contactCard = z.object({ name: typed(256).nullable(), vcard: typed(8192).nullable() });
+
+/**
+ * A message that changes an earlier one rather than adding to the conversation: a reaction (an empty
+ * emoji takes it back), an edit (the new text is the event's `text`) or a delete for everyone.
+ */
+export const messageChange = z.object({
+  action: z.enum(['reaction', 'edit', 'delete']),
+  targetWaMessageId: z.string().min(1).max(128),
+  emoji: typed(64).nullable(),
+});
+
+/** Optional, so that events queued by an older socket-host still decode (as text). */
+const content = {
+  messageType: z.enum(messageTypes).default('text'),
+  media: mediaRef.optional(),
+  location: location.optional(),
+  contacts: z.array(contactCard).max(10).optional(),
+  change: messageChange.optional(),
+};
+
 export const messageReceived = z.object({
   ...base,
   type: z.literal('message.received'),
@@ -40,6 +94,7 @@ export const messageReceived = z.object({
   participantJid: z.string().max(128).nullable(),
   /** True for messages WhatsApp replays after the socket was offline (`append`). */
   replay: z.boolean(),
+  ...content,
 });
 
 /** A message the team typed on the linked phone (or WhatsApp Web), not one this system sent. */
@@ -50,6 +105,7 @@ export const messageFromTeam = z.object({
   text: typed(65_536),
   timestamp: z.number().int().nonnegative(),
   kind: z.enum(['direct', 'group', 'status', 'broadcast', 'newsletter']),
+  ...content,
 });
 
 export const messageStatus = z.object({
@@ -76,4 +132,9 @@ export type MessageReceived = z.infer<typeof messageReceived>;
 export type MessageFromTeam = z.infer<typeof messageFromTeam>;
 export type MessageStatusEvent = z.infer<typeof messageStatus>;
 export type SessionStatusEvent = z.infer<typeof sessionStatus>;
+export type MessageType = (typeof messageTypes)[number];
+export type MediaRef = z.infer<typeof mediaRef>;
+export type Location = z.infer<typeof location>;
+export type ContactCard = z.infer<typeof contactCard>;
+export type MessageChange = z.infer<typeof messageChange>;
 export type SessionState = SessionStatusEvent['status'];
