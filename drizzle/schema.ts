@@ -3,6 +3,7 @@
  * migrations under drizzle/migrations; every index below serves a query the code makes (named beside it).
  */
 import { sql } from 'drizzle-orm';
+import type { ContactCard, Location, MediaRef, MessageType } from '../shared/contracts/wa-event.ts';
 import {
   bigint,
   bigserial,
@@ -118,6 +119,8 @@ export const conversations = pgTable(
   ],
 );
 
+export type MessageReaction = { emoji: string; from: 'customer' | 'team' };
+
 export const messages = pgTable(
   'messages',
   {
@@ -130,6 +133,20 @@ export const messages = pgTable(
     direction: text('direction', { enum: ['in', 'out'] }).notNull(),
     author: text('author', { enum: ['customer', 'agent', 'human', 'api'] }).notNull(),
     text: text('text').notNull(),
+    /** The contract's message type; a media message's caption is its text. */
+    type: text('type').$type<MessageType>().notNull().default('text'),
+    /**
+     * What WhatsApp announced of a media file: mimeType, size, fileName, seconds, and the private
+     * reference to fetch and decrypt it (mediaKey, directPath, url, hashes), never shown by the API.
+     */
+    media: jsonb('media').$type<MediaRef>(),
+    location: jsonb('location').$type<Location>(),
+    contacts: jsonb('contacts').$type<ContactCard[]>(),
+    /** Reactions to this message, one per person who reacted (the customer, the team's phone). */
+    reactions: jsonb('reactions').$type<MessageReaction[]>(),
+    /** The customer deleted it for everyone; a reply to it not yet sent is not sent. */
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    editedAt: timestamp('edited_at', { withTimezone: true }),
     status: text('status').notNull(),
     error: text('error'),
     /** For agent replies: the last inbound message this reply answers (one reply per trigger). */

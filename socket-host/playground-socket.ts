@@ -10,6 +10,7 @@ import {
   type BaileysEventMap,
   type Contact,
   type MessageUpsertType,
+  type proto,
   type UserFacingSocketConfig,
   type WAMessage,
   type WAPresence,
@@ -20,6 +21,8 @@ export type InjectInput = {
   /** Digits of a phone number, or a full JID (`…@s.whatsapp.net`, `…@lid`, `…@g.us`). */
   from: string;
   text: string;
+  /** Baileys' message content as WhatsApp delivers it (an imageMessage, a reactionMessage…); replaces `text`. */
+  message?: proto.IMessage;
   id?: string;
   fromMe?: boolean;
   /** `notify` (live) or `append` (an offline replay). */
@@ -123,7 +126,7 @@ export class PlaygroundSocket implements HostSocket {
       messageTimestamp: Math.floor(Date.now() / 1000),
       pushName: input.fromMe ? (this.me.name ?? null) : (input.pushName ?? 'Playground customer'),
       broadcast: false,
-      message: { conversation: input.text },
+      message: input.message ?? { conversation: input.text },
     };
     this.emit('messages.upsert', { messages: [message], type: input.type ?? 'notify' });
     return message;

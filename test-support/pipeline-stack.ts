@@ -2,7 +2,7 @@ import { count, eq } from 'drizzle-orm';
 import { conversations, messages } from '../drizzle/schema.ts';
 import { saveSettings, type AgentSettings } from '../functions/agent/settings.ts';
 import { startStack, type StackOptions } from '../local/stack.ts';
-import { createFakeSockets } from './fake-socket.ts';
+import { createFakeSockets, type InjectInput } from './fake-socket.ts';
 import { startFakeOpenAI, type ChatRequest } from './fake-openai.ts';
 import { createTestDatabase } from './postgres.ts';
 import { TEST_REDIS_URL } from './redis.ts';
@@ -63,11 +63,14 @@ export async function startPipelineStack(
     /** A customer writes on WhatsApp (through the currently connected fake socket). */
     customerWrites: (from: string, text: string, extra: { id?: string; type?: 'notify' | 'append'; fromMe?: boolean } = {}) =>
       socket().inject({ from, text, ...extra }),
+    /** A customer sends anything else (media, a location, a reaction…), as Baileys' message content. */
+    customerSends: (from: string, message: NonNullable<InjectInput['message']>, extra: { id?: string } = {}) =>
+      socket().inject({ from, text: '', message, ...extra }),
     /** What the socket-host sent to WhatsApp, across reconnects and restarts. */
     sentTo: (phone: string) => fake.sent(phone),
     async rows(phone: string) {
       return await db
-        .select({ id: messages.id, direction: messages.direction, author: messages.author, text: messages.text, status: messages.status, error: messages.error, waMessageId: messages.waMessageId, conversationId: messages.conversationId })
+        .select({ id: messages.id, direction: messages.direction, author: messages.author, text: messages.text, type: messages.type, status: messages.status, error: messages.error, waMessageId: messages.waMessageId, conversationId: messages.conversationId })
         .from(messages)
         .innerJoin(conversations, eq(conversations.id, messages.conversationId))
         .where(eq(conversations.phone, phone))

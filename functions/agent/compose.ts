@@ -1,5 +1,6 @@
 import { generateText } from 'ai';
 import type { Services } from '../services.ts';
+import { CONTENT_NOTE_INSTRUCTIONS } from '../pipeline/content-note.ts';
 import { toTurns } from '../pipeline/history.ts';
 import { modelFor } from './model.ts';
 import { matchRule } from './rules.ts';
@@ -32,7 +33,7 @@ export async function composeReply(s: Services, settings: AgentSettings, recent:
     s.usage.add('model.calls');
     const result = await generateText({
       model,
-      instructions: `${settings.instructions}\n\nYou are writing WhatsApp messages: keep them short; use *bold* sparingly and no Markdown headings or tables.`,
+      instructions: `${settings.instructions}\n\nYou are writing WhatsApp messages: keep them short; use *bold* sparingly and no Markdown headings or tables.\n\n${CONTENT_NOTE_INSTRUCTIONS}`,
       messages: turns,
       maxOutputTokens: settings.maxOutputTokens,
       temperature: settings.temperature === null ? undefined : settings.temperature / 100,

@@ -1,6 +1,7 @@
-import { and, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { conversations, messages } from '../../drizzle/schema.ts';
 import type { Db } from '../../shared/db.ts';
+import { contentNote } from './content-note.ts';
 
 export type Turn = { role: 'user' | 'assistant'; content: string };
 
@@ -15,7 +16,8 @@ export function conversationStateQueries(db: Db, conversationId: string, history
     db
       .select({ id: messages.id })
       .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'in')))
+      // A message the customer deleted is no longer theirs to be answered.
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'in'), isNull(messages.deletedAt)))
       .orderBy(desc(messages.createdAt), desc(messages.id))
       .limit(1),
     db
@@ -23,6 +25,11 @@ export function conversationStateQueries(db: Db, conversationId: string, history
         direction: messages.direction,
         author: messages.author,
         text: messages.text,
+        type: messages.type,
+        media: messages.media,
+        location: messages.location,
+        contacts: messages.contacts,
+        deletedAt: messages.deletedAt,
         status: messages.status,
         replyTo: messages.replyTo,
         createdAt: messages.createdAt,
@@ -35,10 +42,8 @@ export function conversationStateQueries(db: Db, conversationId: string, history
 }
 
 type StateResults = [{ pausedUntil: Date | null }[], { id: string }[], RecentMessage[]];
-export type RecentMessage = {
-  direction: 'in' | 'out';
+export type RecentMessage = ModelMessage & {
   author: 'customer' | 'agent' | 'human' | 'api';
-  text: string;
   status: string;
   replyTo: string | null;
   createdAt: Date;
@@ -48,19 +53,27 @@ export function readConversationState([conversation, latestIn, recent]: StateRes
   return { pausedUntil: conversation[0]?.pausedUntil, latestInboundId: latestIn[0]?.id, recent: [...recent].reverse() };
 }
 
+/** What the model needs of a stored message. */
+export type ModelMessage = Pick<typeof messages.$inferSelect, 'direction' | 'text' | 'status'> &
+  Partial<Pick<typeof messages.$inferSelect, 'type' | 'media' | 'location' | 'contacts' | 'deletedAt'>>;
+
 /**
  * Turns stored messages into model turns: customer messages are the user's, everything we or the team
  * sent is the assistant's; consecutive turns of one role are joined (several providers require
- * alternating roles, and a burst of three messages reads best as one).
+ * alternating roles, and a burst of three messages reads best as one). What the model cannot read (a
+ * voice note, a photo…) reaches it as a short bracketed note (see contentNote), so that it can say so.
+ * A message the customer deleted is left out.
  */
-export function toTurns(recent: { direction: 'in' | 'out'; text: string; status: string }[]): Turn[] {
+export function toTurns(recent: ModelMessage[]): Turn[] {
   const turns: Turn[] = [];
   for (const m of recent) {
-    if (!m.text || m.status === 'generating' || m.status === 'suppressed') continue;
+    if (m.status === 'generating' || m.status === 'suppressed' || m.deletedAt) continue;
+    const content = [contentNote(m), m.text].filter(Boolean).join('\n');
+    if (!content) continue;
     const role = m.direction === 'in' ? 'user' : 'assistant';
     const last = turns.at(-1);
-    if (last?.role === role) last.content += `\n${m.text}`;
-    else turns.push({ role, content: m.text });
+    if (last?.role === role) last.content += `\n${content}`;
+    else turns.push({ role, content });
   }
   while (turns[0]?.role === 'assistant') turns.shift();
   return turns;

@@ -7,6 +7,7 @@ import { emitWebhookEvent } from '../webhooks/emit.ts';
 import type { Services } from '../services.ts';
 import { contactLimiter } from './contact-limit.ts';
 import { conversationStateQueries, readConversationState, type RecentMessage } from './history.ts';
+import { applyChange, isChange } from './message-change.ts';
 import { claimQueries, finishClaim, readClaim, releaseClaim } from './reply-claim.ts';
 import { storeMessage, type StoredMessage } from './store-message.ts';
 
@@ -21,6 +22,7 @@ export type InboundOutcome =
   | 'sent'
   | 'queued'
   | 'suppressed'
+  | 'updated'
   | 'failed';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -34,6 +36,8 @@ export async function handleInbound(s: Services, event: MessageReceived): Promis
   const settings = await loadSettings(s.db);
   const wanted = event.kind === 'direct' || (event.kind === 'group' && settings.replyToGroups);
   if (!wanted) return 'ignored';
+  // A reaction, an edit or a delete changes an earlier message: no row of its own, no reply.
+  if (isChange(event)) return (await applyChange(s.db, event)) === 'updated' ? 'updated' : 'ignored';
 
   const { conversation, message, duplicate } = await storeMessage(s.db, event, settings.humanPauseMinutes);
   if (!duplicate) s.usage.add('messages.received');
@@ -102,7 +106,8 @@ async function answer(
   const parts = await finishClaim(s.db, claim, { ...reply, status: repeatFallback ? 'suppressed' : 'queued' });
   // Presumed dead and taken over by a redelivery while composing: the new owner answers, not us.
   if (parts === 'lost') return 'taken_over';
-  if (repeatFallback) return 'suppressed';
+  // Nothing left to send: the fallback again, or the customer deleted the message meanwhile.
+  if (repeatFallback || parts.length === 0) return 'suppressed';
   return await deliver(s, { ...job, messageIds: parts.map((p) => p.id) }, parts);
 }
 

@@ -2,6 +2,7 @@ import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import { messages } from '../../drizzle/schema.ts';
 import type { Db } from '../../shared/db.ts';
 import { newWaMessageId } from '../outbound/wa-message-id.ts';
+import { DELETED_TRIGGER } from './message-change.ts';
 import type { StoredMessage } from './store-message.ts';
 
 /**
@@ -82,15 +83,17 @@ export async function finishClaim(
   reply: { parts: string[]; status: 'queued' | 'suppressed'; inputTokens?: number; outputTokens?: number; error?: string },
 ): Promise<StoredMessage[] | 'lost'> {
   const [first, ...rest] = reply.parts;
+  // The customer deleted the message while the reply was being written: it is kept, not sent.
+  const triggerDeleted = sql`exists (select 1 from ${messages} t where t.id = ${claim.replyTo} and t.deleted_at is not null)`;
   // Only the claim's owner (its WhatsApp id unchanged since it claimed) may fill it.
   const [updated] = await db
     .update(messages)
     .set({
       text: first ?? '',
-      status: reply.status,
+      status: sql`case when ${triggerDeleted} then 'suppressed' else ${reply.status}::text end`,
       inputTokens: reply.inputTokens,
       outputTokens: reply.outputTokens,
-      error: reply.error,
+      error: sql`case when ${triggerDeleted} then ${DELETED_TRIGGER}::text else ${reply.error ?? null}::text end`,
       updatedAt: sql`now()`,
     })
     .where(and(eq(messages.id, claim.id), eq(messages.waMessageId, claim.waMessageId), eq(messages.status, 'generating')))
@@ -108,7 +111,8 @@ export async function finishClaim(
             direction: 'out' as const,
             author: 'agent' as const,
             text,
-            status: reply.status,
+            status: updated.status,
+            error: updated.error,
             replyTo: claim.replyTo,
             part: i + 1,
           })),

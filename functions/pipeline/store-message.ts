@@ -51,6 +51,10 @@ export async function storeMessage(
         direction: fromTeam ? 'out' : 'in',
         author: fromTeam ? 'human' : 'customer',
         text: event.text,
+        type: event.messageType,
+        media: event.media,
+        location: event.location,
+        contacts: event.contacts,
         status: fromTeam ? 'sent' : 'received',
         // When the socket-host saw it (microseconds): the queue stores a burst in any order, and the
         // burst window and the model's history follow the customer's order, not the storage order.

@@ -1,4 +1,4 @@
-import { and, desc, eq, notInArray, ne } from 'drizzle-orm';
+import { and, desc, eq, notInArray, ne, or } from 'drizzle-orm';
 import { conversations, messages } from '../../drizzle/schema.ts';
 import { loadSettings } from '../agent/settings.ts';
 import { setPause } from '../conversations/pause.ts';
@@ -49,6 +49,13 @@ export async function listConversationMessages(s: Services, conversationId: stri
         direction: messages.direction,
         author: messages.author,
         text: messages.text,
+        type: messages.type,
+        media: messages.media,
+        location: messages.location,
+        contacts: messages.contacts,
+        reactions: messages.reactions,
+        deletedAt: messages.deletedAt,
+        editedAt: messages.editedAt,
         status: messages.status,
         createdAt: messages.createdAt,
         micros: microsOf(messages.createdAt),
@@ -58,7 +65,8 @@ export async function listConversationMessages(s: Services, conversationId: stri
         and(
           eq(messages.conversationId, conversationId),
           notInArray(messages.status, HIDDEN_STATUSES),
-          ne(messages.text, ''),
+          // An empty text is a claim never filled; a photo without a caption is still a message.
+          or(ne(messages.text, ''), ne(messages.type, 'text')),
           page.cursor ? after(messages.createdAt, messages.id, page.cursor) : undefined,
         ),
       )

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { conversations, messages } from '../../drizzle/schema.ts';
+import { messageTypes } from '../../shared/contracts/wa-event.ts';
 
 /** The public shapes of stored rows: the API answers and the webhook events use the same ones. */
 
@@ -11,7 +12,43 @@ export const MessageSchema = z
     author: z
       .enum(['customer', 'agent', 'human', 'api'])
       .openapi({ description: 'Who wrote it: the customer, the AI agent, a person on the team’s phone, or an API client.' }),
+    type: z.enum(messageTypes).openapi({
+      description: 'What the message is. A media message’s caption is its `text` (empty when it has none).',
+      example: 'text',
+    }),
     text: z.string(),
+    media: z
+      .object({
+        mimeType: z.string().nullable().openapi({ example: 'audio/ogg; codecs=opus' }),
+        size: z.int().nullable().openapi({ description: 'Bytes, as WhatsApp announced the file.', example: 5123 }),
+        fileName: z.string().optional().openapi({ description: 'For documents, the file’s name.' }),
+      })
+      .nullable()
+      .openapi({ description: 'For image, audio, voice, video, document and sticker messages: what the file is.' }),
+    location: z
+      .object({
+        latitude: z.number().openapi({ example: -23.5614 }),
+        longitude: z.number().openapi({ example: -46.6559 }),
+        name: z.string().nullable(),
+        address: z.string().nullable(),
+        live: z.boolean().openapi({ description: 'A live location (its first position).' }),
+      })
+      .nullable()
+      .openapi({ description: 'For location messages.' }),
+    contacts: z
+      .array(z.object({ name: z.string().nullable(), vcard: z.string().nullable() }))
+      .nullable()
+      .openapi({ description: 'For contact messages: the cards shared (at most 10), with their vCards.' }),
+    deleted: z.boolean().openapi({ description: 'The customer deleted it for everyone (its text stays visible to the team).' }),
+    edited: z.boolean().openapi({ description: 'The customer edited it; `text` is the edited text.' }),
+    reactions: z
+      .array(
+        z.object({
+          emoji: z.string().openapi({ example: '👍' }),
+          from: z.enum(['customer', 'team']).openapi({ description: 'The customer, or the team on the linked phone.' }),
+        }),
+      )
+      .openapi({ description: 'Reactions to this message, one per person.' }),
     status: z.string().openapi({
       description: 'Inbound: `received`. Outbound: `queued`, `sent`, `delivered`, `read`, `played` or `failed`.',
       example: 'sent',
@@ -38,7 +75,10 @@ export const ConversationSchema = z
 
 export type PublicConversation = z.infer<typeof ConversationSchema>;
 
-type MessageRow = Pick<typeof messages.$inferSelect, 'id' | 'conversationId' | 'direction' | 'author' | 'text' | 'status' | 'createdAt'>;
+type StoredRow = typeof messages.$inferSelect;
+/** Outbound rows read for a status change may leave out what only inbound messages have. */
+type MessageRow = Pick<StoredRow, 'id' | 'conversationId' | 'direction' | 'author' | 'text' | 'status' | 'createdAt'> &
+  Partial<Pick<StoredRow, 'type' | 'media' | 'location' | 'contacts' | 'reactions' | 'deletedAt' | 'editedAt'>>;
 type ConversationRow = Pick<
   typeof conversations.$inferSelect,
   'id' | 'sessionId' | 'contactJid' | 'phone' | 'name' | 'pausedUntil' | 'lastMessageAt' | 'createdAt'
@@ -50,7 +90,17 @@ export function toPublicMessage(row: MessageRow): PublicMessage {
     conversationId: row.conversationId,
     direction: row.direction,
     author: row.author,
+    type: row.type ?? 'text',
     text: row.text,
+    // Only what the team may see: the reference to WhatsApp's encrypted file stays private.
+    media: row.media
+      ? { mimeType: row.media.mimeType, size: row.media.size, ...(row.media.fileName ? { fileName: row.media.fileName } : {}) }
+      : null,
+    location: row.location ?? null,
+    contacts: row.contacts ?? null,
+    deleted: Boolean(row.deletedAt),
+    edited: Boolean(row.editedAt),
+    reactions: row.reactions ?? [],
     status: row.status,
     createdAt: row.createdAt.toISOString(),
   };

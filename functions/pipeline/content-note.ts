@@ -1,0 +1,44 @@
+import type { messages } from '../../drizzle/schema.ts';
+
+type Content = Partial<Pick<typeof messages.$inferSelect, 'direction' | 'type' | 'media' | 'location' | 'contacts'>>;
+
+/** The system instructions' half of the notes below: what the agent does with them. */
+export const CONTENT_NOTE_INSTRUCTIONS =
+  'A customer message may be a note in square brackets describing something you cannot read, such as a voice note, a photo, a video or a document. ' +
+  'Then say kindly, in the customer’s language, what you could not read (for example, that you cannot listen to voice notes) and ask them to write it, and answer any text beside it.';
+
+const WHAT: Record<string, (who: string) => string> = {
+  voice: (who) => `${who} sent a voice note, which you cannot listen to`,
+  audio: (who) => `${who} sent an audio file, which you cannot listen to`,
+  image: (who) => `${who} sent a photo, which you cannot see`,
+  video: (who) => `${who} sent a video, which you cannot watch`,
+  sticker: (who) => `${who} sent a sticker, which you cannot see`,
+};
+
+/**
+ * A short bracketed note of what a message holds beyond its text, for the model; '' for plain text.
+ * The caption, when there is one, is the message's text and follows the note. Names and addresses
+ * are the customer's words and are quoted as such.
+ */
+export function contentNote(m: Content): string {
+  const who = m.direction === 'out' ? 'you' : 'the customer';
+  const type = m.type ?? 'text';
+  const what = WHAT[type];
+  if (what) return `[${what(who)}]`;
+  if (type === 'document') {
+    const name = m.media?.fileName ? ` "${oneLine(m.media.fileName, 120)}"` : '';
+    return `[${who} sent a document${name}, which you cannot open]`;
+  }
+  if (type === 'location' && m.location) {
+    const { latitude, longitude, name, address, live } = m.location;
+    const place = [name, address].filter(Boolean).map((s) => oneLine(s!, 200)).join(', ');
+    return `[${who} shared ${live ? 'their live location' : 'a location'}: ${place ? `${place}, ` : ''}latitude ${latitude}, longitude ${longitude}]`;
+  }
+  if (type === 'contact') {
+    const names = (m.contacts ?? []).map((c) => (c.name ? oneLine(c.name, 80) : 'unnamed')).join(', ');
+    return `[${who} shared a contact card: ${names || 'unnamed'}]`;
+  }
+  return '';
+}
+
+const oneLine = (s: string, max: number) => s.replace(/\s+/g, ' ').trim().slice(0, max);

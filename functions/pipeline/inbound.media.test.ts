@@ -1,0 +1,179 @@
+import { Hono } from 'hono';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listen, type Listening } from '../../local/listen.ts';
+import { fixtures } from '../../socket-host/normalize.fixtures.ts';
+import { eventually, startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
+
+let t: PipelineStack;
+let receiver: Listening;
+const received: { type: string; data: { conversationId: string; message: Record<string, unknown> } }[] = [];
+
+beforeAll(async () => {
+  // A window long enough for a delete sent right after its message to arrive before the reply.
+  t = await startPipelineStack({ settings: { burstWindowMs: 1000 }, reply: () => 'Desculpe, não consigo ouvir áudios. Pode escrever?' });
+  let secret = '';
+  const app = new Hono().post('/hook', async (c) => {
+    received.push(new Webhook(secret).verify(await c.req.text(), Object.fromEntries(c.req.raw.headers)) as (typeof received)[number]);
+    return c.body(null, 204);
+  });
+  receiver = await listen(app.fetch);
+  const res = await t.api('/v1/webhooks', { method: 'POST', body: JSON.stringify({ url: `${receiver.url}/hook`, events: ['message.received'] }) });
+  secret = (await res.json()).secret;
+});
+afterAll(async () => {
+  await t?.stop();
+  await receiver?.close();
+});
+
+async function apiMessages(conversationId: string): Promise<Record<string, unknown>[]> {
+  const res = await t.api(`/v1/conversations/${conversationId}/messages`);
+  expect(res.status).toBe(200);
+  return (await res.json()).data;
+}
+
+const lastUserTurn = (i: number) => t.model.requests[i]!.messages.filter((m) => m.role === 'user').at(-1)!.content;
+const system = (i: number) => t.model.requests[i]!.messages.find((m) => m.role === 'system')!.content;
+
+const kinds = [
+  {
+    name: 'a voice note',
+    message: fixtures.voiceNote.message,
+    type: 'voice',
+    note: '[the customer sent a voice note, which you cannot listen to]',
+    shown: { text: '', media: { mimeType: 'audio/ogg; codecs=opus', size: 5123 }, location: null },
+  },
+  {
+    name: 'an image with a caption',
+    message: fixtures.photo.message,
+    type: 'image',
+    note: '[the customer sent a photo, which you cannot see]\nquanto custa?',
+    shown: { text: 'quanto custa?', media: { mimeType: 'image/jpeg', size: 48_211 } },
+  },
+  {
+    name: 'a location',
+    message: fixtures.location.message,
+    type: 'location',
+    note: '[the customer shared a location: MASP, Av. Paulista, 1578 - São Paulo, latitude -23.5614, longitude -46.6559]',
+    shown: { media: null, location: { latitude: -23.5614, longitude: -46.6559, name: 'MASP', address: 'Av. Paulista, 1578 - São Paulo', live: false } },
+  },
+  {
+    name: 'a contact card',
+    message: fixtures.contactCard.message,
+    type: 'contact',
+    note: '[the customer shared a contact card: Ana Souza]',
+    shown: { contacts: [{ name: 'Ana Souza', vcard: expect.stringContaining('TEL;type=CELL') }] },
+  },
+  {
+    name: 'a sticker',
+    message: fixtures.sticker.message,
+    type: 'sticker',
+    note: '[the customer sent a sticker, which you cannot see]',
+    shown: { media: { mimeType: 'image/webp', size: 20_480 } },
+  },
+];
+
+describe('what a customer sends besides text', () => {
+  it.each(kinds.map((k, i) => ({ ...k, phone: `1555091000${i}` })))(
+    '$name is stored typed, shown by the API and the webhook, and answered once, the model told what it could not read',
+    async ({ phone, message, type, note, shown }) => {
+      const calls = t.model.requests.length;
+      t.customerSends(phone, message);
+      await eventually(() => t.sentTo(phone).length === 1, 'the reply');
+      await t.idle();
+
+      expect(t.sentTo(phone)).toHaveLength(1);
+      const rows = await t.rows(phone);
+      expect(rows.map((r) => [r.direction, r.type])).toEqual([
+        ['in', type],
+        ['out', 'text'],
+      ]);
+      const [reply, inbound] = await apiMessages(rows[0]!.conversationId);
+      expect(inbound).toMatchObject({ type, direction: 'in', author: 'customer', deleted: false, edited: false, reactions: [], ...shown });
+      expect(reply).toMatchObject({ type: 'text', author: 'agent', media: null });
+      // The private reference to WhatsApp's encrypted file is never shown.
+      expect(JSON.stringify(inbound)).not.toMatch(/mediaKey|directPath|mmg\.whatsapp\.net/);
+      const hook = received.find((e) => e.data.message.id === inbound!.id);
+      expect(hook?.data.message).toEqual(inbound);
+
+      expect(t.model.requests.length - calls).toBe(1);
+      expect(lastUserTurn(calls)).toBe(note);
+      expect(system(calls)).toContain('say kindly, in the customer’s language, what you could not read');
+    },
+  );
+
+  it('a burst mixing text and a voice note gets one reply that considers both', async () => {
+    const phone = '15550910100';
+    const calls = t.model.requests.length;
+    t.customerWrites(phone, 'Oi, escuta isso');
+    t.customerSends(phone, fixtures.voiceNote.message);
+    await eventually(() => t.sentTo(phone).length === 1, 'the reply');
+    await t.idle();
+    expect(t.sentTo(phone)).toHaveLength(1);
+    expect(t.model.requests.length - calls).toBe(1);
+    expect(lastUserTurn(calls)).toBe('Oi, escuta isso\n[the customer sent a voice note, which you cannot listen to]');
+  });
+});
+
+describe('reactions, edits and deletes', () => {
+  it('a reaction and an edit update the message they refer to, add no row and get no reply; the model then reads the edited text', async () => {
+    const phone = '15550910200';
+    t.customerWrites(phone, 'Vocês abrem sábado?', { id: '3EB0EDITME00000000001' });
+    await eventually(() => t.sentTo(phone).length === 1, 'the first reply');
+    await t.idle();
+    const ourReply = t.sentTo(phone)[0]!;
+    const calls = t.model.requests.length;
+    const { conversationId } = (await t.rows(phone))[0]!;
+
+    t.customerSends(phone, { reactionMessage: { key: { remoteJid: ourReply.to, fromMe: true, id: ourReply.id }, text: '❤️', senderTimestampMs: Date.now() } });
+    t.customerSends(phone, {
+      editedMessage: {
+        message: {
+          protocolMessage: { key: { remoteJid: ourReply.to, fromMe: false, id: '3EB0EDITME00000000001' }, type: 14, editedMessage: { conversation: 'Vocês abrem domingo?' } },
+        },
+      },
+    });
+    await eventually(async () => {
+      const [reply, question] = await apiMessages(conversationId);
+      return (reply!.reactions as unknown[]).length === 1 && question!.edited === true;
+    }, 'the reaction and the edit applied');
+    await t.idle();
+
+    const [reply, question] = await apiMessages(conversationId);
+    expect(reply).toMatchObject({ author: 'agent', reactions: [{ emoji: '❤️', from: 'customer' }] });
+    expect(question).toMatchObject({ text: 'Vocês abrem domingo?', edited: true, deleted: false });
+    expect(await t.rows(phone)).toHaveLength(2);
+    expect(t.sentTo(phone)).toHaveLength(1);
+    expect(t.model.requests.length).toBe(calls);
+    expect(received.filter((e) => e.data.conversationId === conversationId)).toHaveLength(1);
+
+    // Taking the reaction back empties it.
+    t.customerSends(phone, { reactionMessage: { key: { remoteJid: ourReply.to, fromMe: true, id: ourReply.id }, text: '' } });
+    await eventually(async () => ((await apiMessages(conversationId))[0]!.reactions as unknown[]).length === 0, 'the reaction taken back');
+
+    t.customerWrites(phone, 'E que horas?');
+    await eventually(() => t.sentTo(phone).length === 2, 'the second reply');
+    const history = t.model.requests.at(-1)!.messages.map((m) => m.content).join('\n');
+    expect(history).toContain('Vocês abrem domingo?');
+    expect(history).not.toContain('Vocês abrem sábado?');
+  });
+
+  it('a message deleted before its reply is sent gets no reply, and shows as deleted', async () => {
+    const phone = '15550910300';
+    const calls = t.model.requests.length;
+    t.customerWrites(phone, 'Meu CPF é 123.456.789-00', { id: '3EB0DELETEME000000001' });
+    t.customerSends(phone, { protocolMessage: { key: { remoteJid: `${phone}@s.whatsapp.net`, fromMe: false, id: '3EB0DELETEME000000001' }, type: 0 } });
+    await eventually(async () => (await t.rows(phone)).length === 1, 'the message stored');
+    await t.idle();
+    await new Promise((r) => setTimeout(r, 1200));
+    await t.idle();
+
+    expect(t.sentTo(phone)).toHaveLength(0);
+    expect(t.model.requests.length).toBe(calls);
+    const rows = await t.rows(phone);
+    expect(rows.filter((r) => r.direction === 'out' && r.status !== 'suppressed')).toHaveLength(0);
+    const [shown, ...more] = await apiMessages(rows[0]!.conversationId);
+    expect(shown).toMatchObject({ direction: 'in', deleted: true });
+    expect(more).toHaveLength(0);
+  });
+});
