@@ -21,12 +21,18 @@ const FAST_HOST = {
  * the model are stand-ins.
  */
 export async function startPipelineStack(
-  options: { settings?: Partial<AgentSettings>; reply?: (req: ChatRequest) => string; env?: Record<string, string> } & Partial<StackOptions> = {},
+  options: {
+    settings?: Partial<AgentSettings>;
+    reply?: (req: ChatRequest) => string;
+    /** How long the fake model takes to compose each request (see startFakeOpenAI). */
+    modelDelayMs?: (req: ChatRequest) => number;
+    env?: Record<string, string>;
+  } & Partial<StackOptions> = {},
 ) {
   const database = await createTestDatabase();
-  const model = await startFakeOpenAI(options.reply);
+  const model = await startFakeOpenAI(options.reply, { delayMs: options.modelDelayMs });
   const fake = createFakeSockets();
-  const { settings, reply: _reply, env, ...stackOptions } = options;
+  const { settings, reply: _reply, modelDelayMs: _delay, env, ...stackOptions } = options;
   const stack = await startStack({
     databaseUrl: database.url,
     redisUrl: TEST_REDIS_URL,

@@ -26,6 +26,12 @@ hooks.post('/whatsapp', async (c) => {
   // Another delivery of this message is composing its reply, or its composer died: come back once
   // that claim would be stale, so a takeover needs one retry of the free plan's three, not all of them.
   if (outcome === 'busy') return c.json({ outcome }, 503, { 'Retry-After': String(STALE_CLAIM_SECONDS + 5) });
+  // A reaction, edit or delete whose message is not stored: maybe still in the queue beside it, so
+  // one retry (after the queue's backoff); then it names a message we never had, and is let go.
+  if (outcome === 'target_pending') {
+    if (Number(c.req.header('upstash-retried') ?? '0') < 1) return c.json({ outcome }, 503);
+    return c.json({ outcome: 'ignored', reason: 'the message it changes is not stored' });
+  }
   return c.json({ outcome });
 });
 

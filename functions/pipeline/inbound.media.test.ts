@@ -6,12 +6,22 @@ import { fixtures } from '../../socket-host/normalize.fixtures.ts';
 import { eventually, startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
 
 let t: PipelineStack;
+const DURING = { phone: '15550910400', id: '3EB0DELETEDURING00001' };
 let receiver: Listening;
 const received: { type: string; data: { conversationId: string; message: Record<string, unknown> } }[] = [];
 
 beforeAll(async () => {
   // A window long enough for a delete sent right after its message to arrive before the reply.
-  t = await startPipelineStack({ settings: { burstWindowMs: 1000 }, reply: () => 'Desculpe, não consigo ouvir áudios. Pode escrever?' });
+  t = await startPipelineStack({
+    settings: { burstWindowMs: 1000 },
+    reply: () => 'Desculpe, não consigo ouvir áudios. Pode escrever?',
+    // The customer deletes this one while the model is still writing the answer.
+    modelDelayMs: (req) => {
+      if (!req.messages.some((m) => m.content.includes('DELETE WHILE COMPOSING'))) return 0;
+      t.customerSends(DURING.phone, { protocolMessage: { key: { remoteJid: `${DURING.phone}@s.whatsapp.net`, fromMe: false, id: DURING.id }, type: 0 } });
+      return 2000;
+    },
+  });
   let secret = '';
   const app = new Hono().post('/hook', async (c) => {
     received.push(new Webhook(secret).verify(await c.req.text(), Object.fromEntries(c.req.raw.headers)) as (typeof received)[number]);
@@ -175,5 +185,19 @@ describe('reactions, edits and deletes', () => {
     const [shown, ...more] = await apiMessages(rows[0]!.conversationId);
     expect(shown).toMatchObject({ direction: 'in', deleted: true });
     expect(more).toHaveLength(0);
+  });
+
+  it('a message deleted while its reply is being written: the reply is kept, not sent', async () => {
+    const calls = t.model.requests.length;
+    t.customerWrites(DURING.phone, 'DELETE WHILE COMPOSING', { id: DURING.id });
+    await eventually(() => t.model.requests.length > calls, 'the model asked');
+    await eventually(async () => (await t.rows(DURING.phone)).some((r) => r.direction === 'out' && r.status === 'suppressed'), 'the reply held back');
+    await t.idle();
+
+    expect(t.sentTo(DURING.phone)).toHaveLength(0);
+    const out = (await t.rows(DURING.phone)).filter((r) => r.direction === 'out');
+    expect(out).toMatchObject([{ status: 'suppressed', error: 'the customer deleted the message this reply answers' }]);
+    const shown = await apiMessages(out[0]!.conversationId);
+    expect(shown).toMatchObject([{ direction: 'in', deleted: true }]);
   });
 });

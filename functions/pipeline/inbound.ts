@@ -23,6 +23,7 @@ export type InboundOutcome =
   | 'queued'
   | 'suppressed'
   | 'updated'
+  | 'target_pending'
   | 'failed';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -36,8 +37,9 @@ export async function handleInbound(s: Services, event: MessageReceived): Promis
   const settings = await loadSettings(s.db);
   const wanted = event.kind === 'direct' || (event.kind === 'group' && settings.replyToGroups);
   if (!wanted) return 'ignored';
-  // A reaction, an edit or a delete changes an earlier message: no row of its own, no reply.
-  if (isChange(event)) return (await applyChange(s.db, event)) === 'updated' ? 'updated' : 'ignored';
+  // A reaction, an edit or a delete changes an earlier message: no row of its own, no reply. Its
+  // target may not be stored yet (the queue delivers a message and its delete side by side).
+  if (isChange(event)) return (await applyChange(s.db, event)) === 'updated' ? 'updated' : 'target_pending';
 
   const { conversation, message, duplicate } = await storeMessage(s.db, event, settings.humanPauseMinutes);
   if (!duplicate) s.usage.add('messages.received');

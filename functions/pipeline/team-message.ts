@@ -9,10 +9,10 @@ import { storeMessage } from './store-message.ts';
  * The team answered from the phone: store it as a human message and pause the agent in that
  * conversation (human takeover) for the configured time; the API can lift the pause earlier.
  */
-export async function handleTeamMessage(s: Services, event: MessageFromTeam): Promise<'paused' | 'updated' | 'ignored'> {
+export async function handleTeamMessage(s: Services, event: MessageFromTeam): Promise<'paused' | 'updated' | 'target_pending' | 'ignored'> {
   if (event.kind !== 'direct') return 'ignored';
   // The team reacting to, editing or deleting a message on the phone changes it; it is not a takeover.
-  if (isChange(event)) return (await applyChange(s.db, event)) === 'updated' ? 'updated' : 'ignored';
+  if (isChange(event)) return (await applyChange(s.db, event)) === 'updated' ? 'updated' : 'target_pending';
   const settings = await loadSettings(s.db);
   const { conversation } = await storeMessage(s.db, event, settings.humanPauseMinutes);
   const until = conversation.pausedUntil;
