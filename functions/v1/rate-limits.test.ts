@@ -60,7 +60,12 @@ describe('per WhatsApp contact on POST /v1/messages', () => {
     });
     expect(refused.status).toBe(429);
     expect(refused.headers.get('ratelimit-limit')).toBe('2');
-    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(60);
+    // The limiter's windows are aligned to the clock (whole hours here): Retry-After is the time to the
+    // window's end, anything from 1 s (a refusal at 10:59:59) to an hour, and agrees with RateLimit-Reset.
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(3600);
+    expect(retryAfter).toBe(Math.max(1, Number(refused.headers.get('ratelimit-reset'))));
     expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/contact/);
 
     // Nothing was stored for the refused one, not even its Idempotency-Key (a retry must do the work).
