@@ -30,7 +30,8 @@ describe('the playground page', () => {
     await page.click('button');
     await page.locator('.msg.in', { hasText: 'When do you bake?' }).waitFor({ timeout: 15_000 });
     await page.locator('.msg.out', { hasText: 'Hi! We bake every morning at 6.' }).waitFor({ timeout: 15_000 });
-    expect(await page.locator('.msg.out .meta').first().textContent()).toBe('agent · sent');
+    // The reply is stored 'queued' before the socket-host sends it; the page shows it 'sent' on a later poll.
+    await expect.poll(() => page.locator('.msg.out .meta').first().textContent(), { timeout: 15_000 }).toBe('agent · sent');
     // A bad number is refused with the API's message, shown on the page.
     await page.fill('#from', 'abc');
     await page.fill('#text', 'x');
