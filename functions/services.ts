@@ -3,6 +3,8 @@ import { Redis } from '@upstash/redis';
 import pino, { type Logger } from 'pino';
 import { createDb, type Db } from '../shared/db.ts';
 import type { FunctionsConfig } from '../shared/config/functions-config.ts';
+import type { MediaBucket } from './media/bucket.ts';
+import { LocalFolderBucket } from './media/local-folder-bucket.ts';
 import { countRedisCommands } from './usage/count-redis.ts';
 import { UsageMeter } from './usage/meter.ts';
 
@@ -16,6 +18,8 @@ export type Services = {
   log: Logger;
   /** The product's own upstream usage per day (GET /v1/usage); Redis commands are counted as sent. */
   usage: UsageMeter;
+  /** Where decrypted media is kept; none: media messages are stored and shown as unavailable. */
+  media: MediaBucket | undefined;
 };
 
 export function createServices(config: FunctionsConfig, log?: Logger): Services {
@@ -37,7 +41,13 @@ export function createServices(config: FunctionsConfig, log?: Logger): Services 
     }),
     log: log ?? pino({ level: config.LOG_LEVEL, base: { side: 'functions' } }),
     usage: new UsageMeter(),
+    media: mediaBucket(config),
   };
   countRedisCommands(services.redis, services.usage);
   return services;
+}
+
+function mediaBucket(config: FunctionsConfig): MediaBucket | undefined {
+  const dir = config.MEDIA_DIR ?? (config.MODE === 'local' ? '.data/media' : undefined);
+  return dir ? new LocalFolderBucket(dir) : undefined;
 }

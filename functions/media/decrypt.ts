@@ -36,14 +36,14 @@ export async function decryptMedia(type: string, mediaKey: Uint8Array, file: Uin
 
   const { iv, cipherKey, macKey } = await mediaKeys(mediaKey, info);
   const ciphertext = file.subarray(0, cipherLength);
-  const hmacKey = await crypto.subtle.importKey('raw', macKey, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, concat(iv, ciphertext)));
+  const hmacKey = await crypto.subtle.importKey('raw', buf(macKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, buf(concat(iv, ciphertext))));
   if (!equal(mac.subarray(0, MAC_LENGTH), file.subarray(cipherLength))) throw new MediaRefused('the file’s MAC does not match (tampered or corrupted)');
 
-  const aesKey = await crypto.subtle.importKey('raw', cipherKey, 'AES-CBC', false, ['decrypt']);
+  const aesKey = await crypto.subtle.importKey('raw', buf(cipherKey), 'AES-CBC', false, ['decrypt']);
   let plain: Uint8Array;
   try {
-    plain = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv }, aesKey, ciphertext));
+    plain = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: buf(iv) }, aesKey, buf(ciphertext)));
   } catch {
     throw new MediaRefused('the file does not decrypt (bad padding)');
   }
@@ -54,7 +54,7 @@ export async function decryptMedia(type: string, mediaKey: Uint8Array, file: Uin
 }
 
 async function mediaKeys(mediaKey: Uint8Array, info: string) {
-  const base = await crypto.subtle.importKey('raw', mediaKey, 'HKDF', false, ['deriveBits']);
+  const base = await crypto.subtle.importKey('raw', buf(mediaKey), 'HKDF', false, ['deriveBits']);
   const bits = await crypto.subtle.deriveBits(
     { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(info) },
     base,
@@ -65,8 +65,11 @@ async function mediaKeys(mediaKey: Uint8Array, info: string) {
 }
 
 export async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', buf(bytes)));
 }
+
+/** WebCrypto's types want an ArrayBuffer-backed view; ours always are (never a SharedArrayBuffer). */
+const buf = (b: Uint8Array) => b as Uint8Array<ArrayBuffer>;
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
