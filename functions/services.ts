@@ -5,6 +5,7 @@ import { createDb, type Db } from '../shared/db.ts';
 import type { FunctionsConfig } from '../shared/config/functions-config.ts';
 import type { MediaBucket } from './media/bucket.ts';
 import { LocalFolderBucket } from './media/local-folder-bucket.ts';
+import { isR2Binding, R2MediaBucket } from './media/r2-bucket.ts';
 import { countRedisCommands } from './usage/count-redis.ts';
 import { UsageMeter } from './usage/meter.ts';
 
@@ -22,7 +23,8 @@ export type Services = {
   media: MediaBucket | undefined;
 };
 
-export function createServices(config: FunctionsConfig, log?: Logger): Services {
+/** `bindings`: on Workers, the non-text bindings of the environment (an R2 bucket as `MEDIA_BUCKET`). */
+export function createServices(config: FunctionsConfig, log?: Logger, bindings: { MEDIA_BUCKET?: unknown } = {}): Services {
   const services: Services = {
     config,
     db: createDb(config.DATABASE_URL, config.DATABASE_HTTP_URL),
@@ -41,13 +43,15 @@ export function createServices(config: FunctionsConfig, log?: Logger): Services 
     }),
     log: log ?? pino({ level: config.LOG_LEVEL, base: { side: 'functions' } }),
     usage: new UsageMeter(),
-    media: mediaBucket(config),
+    media: mediaBucket(config, bindings.MEDIA_BUCKET),
   };
   countRedisCommands(services.redis, services.usage);
   return services;
 }
 
-function mediaBucket(config: FunctionsConfig): MediaBucket | undefined {
+/** R2 when the Worker has a `MEDIA_BUCKET` binding, else a folder (`MEDIA_DIR`; locally `.data/media`), else none. */
+function mediaBucket(config: FunctionsConfig, binding: unknown): MediaBucket | undefined {
+  if (isR2Binding(binding)) return new R2MediaBucket(binding);
   const dir = config.MEDIA_DIR ?? (config.MODE === 'local' ? '.data/media' : undefined);
   return dir ? new LocalFolderBucket(dir) : undefined;
 }
