@@ -45,6 +45,7 @@ export async function startPipelineStack(
     databaseUrl: database.url,
     redisUrl: TEST_REDIS_URL,
     makeSocket: fake.makeSocket,
+    mediaCdn,
     socketHostTuning: FAST_HOST,
     // QStash's real backoff is 12 s, 2.5 min…; tests retry within a few hundred milliseconds.
     qstashRetryDelayMs: () => 200,
