@@ -1,5 +1,7 @@
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { mediaSource } from './fetch.ts';
+import { listen } from '../../local/listen.ts';
+import { fetchEncrypted, mediaSource } from './fetch.ts';
 
 const path = '/v/t62.7117-24/123_n.enc?ccb=11-4&oh=01_Q5AaI&oe=68A1B2C3';
 const STAND_IN = 'http://127.0.0.1:9999';
@@ -30,5 +32,22 @@ describe('where media is fetched from: WhatsApp’s media hosts only (the URL co
 
   it('locally, the stand-in of the media servers is allowed too', () => {
     expect(mediaSource({ directPath: path, url: `${STAND_IN}${path}` }, [STAND_IN]).href).toBe(`${STAND_IN}${path}`);
+  });
+});
+
+describe('fetching', () => {
+  it('does not follow a redirect (it could lead anywhere), and says WhatsApp no longer has a file on 404', async () => {
+    let followed = 0;
+    const target = await listen(new Hono().get('/', (c) => (followed++, c.text('secret'))).fetch);
+    const server = await listen(new Hono().get('/moved', (c) => c.redirect(target.url, 302)).get('/gone', (c) => c.body(null, 404)).fetch);
+    try {
+      const limits = { maxBytes: 1000, timeoutMs: 5000 };
+      await expect(fetchEncrypted(new URL(`${server.url}/moved`), null, limits)).rejects.toThrow('answered HTTP 302');
+      expect(followed).toBe(0);
+      await expect(fetchEncrypted(new URL(`${server.url}/gone`), null, limits)).rejects.toThrow('WhatsApp no longer has the file (HTTP 404)');
+    } finally {
+      await server.close();
+      await target.close();
+    }
   });
 });

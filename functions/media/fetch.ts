@@ -7,18 +7,14 @@ const DEFAULT_HOST = 'https://mmg.whatsapp.net';
 /** AES-CBC padding (up to 16 bytes) and the 10-byte MAC come on top of the file itself. */
 const ENCRYPTION_OVERHEAD = 26;
 
-export type FetchLimits = {
-  maxBytes: number;
-  timeoutMs: number;
-  /** Local mode only: the stand-in of WhatsApp's media servers, allowed beside WhatsApp's own hosts. */
-  extraOrigins: readonly string[];
-};
+export type FetchLimits = { maxBytes: number; timeoutMs: number };
 
 /**
  * Where to fetch a message's encrypted file. Only from WhatsApp's media hosts over https (and, locally,
  * the stand-in): the URL comes from a customer's message, and must never make us call anything else.
  * Like WhatsApp's clients, the direct path is preferred, on the host the URL names when it is allowed.
  */
+/** `extraOrigins`: local mode only, the stand-in of WhatsApp's media servers. */
 export function mediaSource(ref: Pick<MediaRef, 'url' | 'directPath'>, extraOrigins: readonly string[]): URL {
   const parsed = ref.url && URL.canParse(ref.url) ? new URL(ref.url) : undefined;
   const url = parsed && allowed(parsed, extraOrigins) ? parsed : undefined;

@@ -46,11 +46,7 @@ async function fetchAndKeep(s: Services, type: string, media: StoredMedia): Prom
     if (!media.mediaKey) throw new MediaRefused('the message carries no media key');
     const extraOrigins = s.config.MODE === 'local' && s.config.MEDIA_CDN_URL ? [new URL(s.config.MEDIA_CDN_URL).origin] : [];
     const source = mediaSource(media, extraOrigins);
-    const file = await fetchEncrypted(source, media.size, {
-      maxBytes: s.config.MEDIA_MAX_BYTES,
-      timeoutMs: MEDIA_FETCH_TIMEOUT_MS,
-      extraOrigins,
-    });
+    const file = await fetchEncrypted(source, media.size, { maxBytes: s.config.MEDIA_MAX_BYTES, timeoutMs: MEDIA_FETCH_TIMEOUT_MS });
     bytes = await decryptMedia(type, fromBase64(media.mediaKey), file, {
       fileSha256: media.fileSha256 ? fromBase64(media.fileSha256) : null,
       fileEncSha256: media.fileEncSha256 ? fromBase64(media.fileEncSha256) : null,
