@@ -125,6 +125,20 @@ describe('media a customer sends, through the real stack', () => {
     expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(bytes(7_000, 30)))).toBe(true);
   });
 
+  it('a photo the team sends from the linked phone is kept too', async () => {
+    const phone = '15550920050';
+    const photo = bytes(9_000, 50);
+    const fake = t.fake.latest()!;
+    await fake.injectMedia({ from: phone, fromMe: true, media: { type: 'image', data: photo, mimeType: 'image/jpeg', caption: 'segue a foto' } });
+    const row = await eventually(async () => (await t.rows(phone)).find((r) => r.author === 'human'), 'the team’s message stored');
+    const shown = await eventually(async () => {
+      const page = (await (await t.api(`/v1/conversations/${row.conversationId}/messages`)).json()) as { data: { media: Record<string, unknown> | null }[] };
+      return page.data.find((m) => m.media?.state === 'stored');
+    }, 'its photo kept');
+    expect(shown).toMatchObject({ author: 'human', type: 'image', text: 'segue a foto', media: { size: photo.length } });
+    expect(Buffer.from(await (await t.api(shown.media!.url as string)).arrayBuffer()).equals(Buffer.from(photo))).toBe(true);
+  });
+
   it('media.url of a message without media, or of no message, answers 404', async () => {
     const res = await t.api('/v1/media/00000000-0000-4000-8000-000000000000');
     expect(res.status).toBe(404);
