@@ -34,4 +34,3 @@ export async function startMediaCdn() {
 }
 
 export type MediaCdn = Awaited<ReturnType<typeof startMediaCdn>>;
-export type MediaUploader = Pick<MediaCdn, 'upload'>;

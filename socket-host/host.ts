@@ -14,7 +14,7 @@ import { ConfigError } from '../shared/config/parse-env.ts';
 import { createDb } from '../shared/db.ts';
 import type { MessageKind } from './normalize.ts';
 import { createOutbox, type OutboxTuning } from './outbox.ts';
-import type { MediaUploader } from '../local/media-cdn.ts';
+import type { MediaUploader } from './playground-media.ts';
 import { createPlaygroundSockets, type PlaygroundSockets } from './playground-socket.ts';
 import { createSender, type Sender, type SendTuning } from './send.ts';
 import { createSentMessages } from './sent-messages.ts';

@@ -1,6 +1,8 @@
 import type { MediaType, proto } from '@whiskeysockets/baileys';
-import type { MediaUploader } from '../local/media-cdn.ts';
 import { encryptAsWhatsApp } from './media-encrypt.ts';
+
+/** Where the playground uploads encrypted files: a stand-in of WhatsApp's media servers (local/media-cdn.ts). */
+export type MediaUploader = { upload(file: Uint8Array): { url: string; directPath: string } };
 
 export type PlaygroundMedia = {
   type: 'image' | 'audio' | 'voice' | 'video' | 'document' | 'sticker';

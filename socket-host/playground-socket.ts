@@ -15,8 +15,7 @@ import {
   type WAMessage,
   type WAPresence,
 } from '@whiskeysockets/baileys';
-import type { MediaUploader } from '../local/media-cdn.ts';
-import { mediaMessage, type PlaygroundMedia } from './playground-media.ts';
+import { mediaMessage, type MediaUploader, type PlaygroundMedia } from './playground-media.ts';
 import type { HostSocket, MakeSocket } from './socket-types.ts';
 
 export type InjectInput = {
