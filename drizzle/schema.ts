@@ -119,6 +119,12 @@ export const conversations = pgTable(
   ],
 );
 
+/**
+ * A media message's file as stored: WhatsApp's reference, then what became of fetching it, once
+ * (`stored`: its key in the media bucket and its decrypted size; or `unavailable`: why not).
+ */
+export type StoredMedia = MediaRef & { stored?: { key: string; size: number }; unavailable?: string };
+
 export type MessageReaction = { emoji: string; from: 'customer' | 'team' };
 
 export const messages = pgTable(
@@ -137,9 +143,10 @@ export const messages = pgTable(
     type: text('type').$type<MessageType>().notNull().default('text'),
     /**
      * What WhatsApp announced of a media file: mimeType, size, fileName, seconds, and the private
-     * reference to fetch and decrypt it (mediaKey, directPath, url, hashes), never shown by the API.
+     * reference to fetch and decrypt it (mediaKey, directPath, url, hashes), never shown by the API;
+     * then where the decrypted file is kept, or why it could not be.
      */
-    media: jsonb('media').$type<MediaRef>(),
+    media: jsonb('media').$type<StoredMedia>(),
     location: jsonb('location').$type<Location>(),
     contacts: jsonb('contacts').$type<ContactCard[]>(),
     /** Reactions to this message, one per person who reacted (the customer, the team's phone). */

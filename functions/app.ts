@@ -30,7 +30,10 @@ export function newApp(options: AppOptions = {}) {
   app.use(requestId());
   app.use(async (c, next) => {
     // Built on the first request: Workers only expose their bindings inside a request.
-    built ??= createServices(loadFunctionsConfig(env(c) as Record<string, unknown>));
+    if (!built) {
+      const bindings = env(c) as Record<string, unknown>;
+      built = createServices(loadFunctionsConfig(bindings), undefined, { MEDIA_BUCKET: bindings.MEDIA_BUCKET });
+    }
     c.set('services', built);
     c.set('log', built.log);
     await next();

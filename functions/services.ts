@@ -3,6 +3,9 @@ import { Redis } from '@upstash/redis';
 import pino, { type Logger } from 'pino';
 import { createDb, type Db } from '../shared/db.ts';
 import type { FunctionsConfig } from '../shared/config/functions-config.ts';
+import type { MediaBucket } from './media/bucket.ts';
+import { LocalFolderBucket } from './media/local-folder-bucket.ts';
+import { isR2Binding, R2MediaBucket } from './media/r2-bucket.ts';
 import { countRedisCommands } from './usage/count-redis.ts';
 import { UsageMeter } from './usage/meter.ts';
 
@@ -16,9 +19,12 @@ export type Services = {
   log: Logger;
   /** The product's own upstream usage per day (GET /v1/usage); Redis commands are counted as sent. */
   usage: UsageMeter;
+  /** Where decrypted media is kept; none: media messages are stored and shown as unavailable. */
+  media: MediaBucket | undefined;
 };
 
-export function createServices(config: FunctionsConfig, log?: Logger): Services {
+/** `bindings`: on Workers, the non-text bindings of the environment (an R2 bucket as `MEDIA_BUCKET`). */
+export function createServices(config: FunctionsConfig, log?: Logger, bindings: { MEDIA_BUCKET?: unknown } = {}): Services {
   const services: Services = {
     config,
     db: createDb(config.DATABASE_URL, config.DATABASE_HTTP_URL),
@@ -37,7 +43,15 @@ export function createServices(config: FunctionsConfig, log?: Logger): Services 
     }),
     log: log ?? pino({ level: config.LOG_LEVEL, base: { side: 'functions' } }),
     usage: new UsageMeter(),
+    media: mediaBucket(config, bindings.MEDIA_BUCKET),
   };
   countRedisCommands(services.redis, services.usage);
   return services;
+}
+
+/** R2 when the Worker has a `MEDIA_BUCKET` binding, else a folder (`MEDIA_DIR`; locally `.data/media`), else none. */
+function mediaBucket(config: FunctionsConfig, binding: unknown): MediaBucket | undefined {
+  if (isR2Binding(binding)) return new R2MediaBucket(binding);
+  const dir = config.MEDIA_DIR ?? (config.MODE === 'local' ? '.data/media' : undefined);
+  return dir ? new LocalFolderBucket(dir) : undefined;
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import pino from 'pino';
 import { migrateDatabase } from '../drizzle/migrate.ts';
 import { loadFunctionsConfig } from '../shared/config/functions-config.ts';
@@ -11,6 +12,7 @@ import { freePort } from './free-port.ts';
 import { STAND_IN_REDIS_TOKEN, standInEnv } from '../shared/config/local-defaults.ts';
 import { createStandIns, type StandIns } from './services.ts';
 import { listen } from './listen.ts';
+import { startMediaCdn, type MediaCdn } from './media-cdn.ts';
 
 export type StackOptions = {
   /** Real PostgreSQL and Redis (services mode); unset = embedded PGlite and Redis engine. */
@@ -25,6 +27,8 @@ export type StackOptions = {
   /** The WhatsApp boundary: tests pass a fake socket; the default is Baileys. */
   makeSocket?: SocketHostOptions['makeSocket'];
   playground?: boolean;
+  /** The stand-in of WhatsApp's media servers (started with the playground unless given). */
+  mediaCdn?: MediaCdn;
   /** Socket-host timings (throttle, reconnects…), for tests and benchmarks. */
   socketHostTuning?: SocketHostOptions['tuning'];
   qstashRetryDelayMs?: (retried: number) => number;
@@ -56,10 +60,16 @@ export async function startStack(options: StackOptions = {}) {
     log: (line) => log.debug(line),
   });
 
+  // The playground's customers send media as WhatsApp's do: encrypted, fetched from a media server.
+  const ownCdn = options.playground && !options.mediaCdn ? await startMediaCdn() : undefined;
+  const mediaCdn = options.mediaCdn ?? ownCdn;
+
   // Product code reaches the database only through Neon's HTTP protocol, here served by the stand-in.
   const env = {
     ...standInEnv({ services: servicesPort, functions: functionsPort, socketHost: socketHostPort }),
     LOG_LEVEL: options.logLevel ?? 'silent',
+    ...(mediaCdn ? { MEDIA_CDN_URL: mediaCdn.url } : {}),
+    ...(options.dataDir ? { MEDIA_DIR: join(options.dataDir, 'media') } : {}),
     ...options.env,
   };
   const functionsConfig = loadFunctionsConfig(env);
@@ -74,6 +84,7 @@ export async function startStack(options: StackOptions = {}) {
       config: { ...socketHostConfig, listenPort: socketHostPort },
       makeSocket: options.makeSocket,
       playground: options.playground,
+      mediaCdn,
       tuning: options.socketHostTuning,
       printQr: options.makeSocket === undefined,
       log: log.child({ side: 'socket-host' }),
@@ -109,6 +120,7 @@ export async function startStack(options: StackOptions = {}) {
       await socketHost?.stop();
       await standIns!.close();
       await servicesServer.close();
+      await ownCdn?.close();
     },
   };
 }

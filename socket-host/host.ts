@@ -14,6 +14,7 @@ import { ConfigError } from '../shared/config/parse-env.ts';
 import { createDb } from '../shared/db.ts';
 import type { MessageKind } from './normalize.ts';
 import { createOutbox, type OutboxTuning } from './outbox.ts';
+import type { MediaUploader } from './playground-media.ts';
 import { createPlaygroundSockets, type PlaygroundSockets } from './playground-socket.ts';
 import { createSender, type Sender, type SendTuning } from './send.ts';
 import { createSentMessages } from './sent-messages.ts';
@@ -47,6 +48,8 @@ export type SocketHostOptions = {
   log?: Logger;
   /** Local mode: add a `playground` session backed by the in-process playground socket. */
   playground?: boolean;
+  /** The stand-in of WhatsApp's media servers the playground socket uploads customers' files to. */
+  mediaCdn?: MediaUploader;
   /** 'failed' (default) forwards only failed deliveries; 'all' every status change. */
   statusEvents?: 'failed' | 'all';
   forwardKinds?: readonly MessageKind[];
@@ -88,7 +91,7 @@ export async function startSocketHost(options: SocketHostOptions): Promise<Socke
   const statusEvents = options.statusEvents ?? readStatusEvents(config);
   const db = createDb(config.DATABASE_URL, config.DATABASE_HTTP_URL);
   const sent = createSentMessages(db);
-  const playground = options.playground ? createPlaygroundSockets() : undefined;
+  const playground = options.playground ? createPlaygroundSockets({ mediaCdn: options.mediaCdn }) : undefined;
   const sessionIds = [...new Set([...config.WA_SESSIONS, ...(playground ? [PLAYGROUND_SESSION_ID] : [])])];
 
   const qstash = new Client({

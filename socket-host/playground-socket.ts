@@ -15,6 +15,7 @@ import {
   type WAMessage,
   type WAPresence,
 } from '@whiskeysockets/baileys';
+import { mediaMessage, type MediaUploader, type PlaygroundMedia } from './playground-media.ts';
 import type { HostSocket, MakeSocket } from './socket-types.ts';
 
 export type InjectInput = {
@@ -42,6 +43,8 @@ export type PlaygroundSocketOptions = {
   autoOpen?: boolean;
   /** Shared list of everything sent, kept across the sockets of reconnects. */
   record?: SentRecord[];
+  /** The stand-in of WhatsApp's media servers that customers' files are uploaded to (injectMedia). */
+  mediaCdn?: MediaUploader;
 };
 
 const MAX_RECORD = 2000;
@@ -67,11 +70,13 @@ export class PlaygroundSocket implements HostSocket {
   readonly record: SentRecord[];
   private readonly emitter = new EventEmitter();
   private readonly me: Contact;
+  private readonly mediaCdn: MediaUploader | undefined;
 
   constructor(options: PlaygroundSocketOptions = {}) {
     this.config = options.config;
     this.me = options.me ?? PLAYGROUND_ME;
     this.record = options.record ?? [];
+    this.mediaCdn = options.mediaCdn;
     this.emitter.setMaxListeners(50);
     this.ev = {
       on: (event, listener) => void this.emitter.on(event, listener),
@@ -130,6 +135,16 @@ export class PlaygroundSocket implements HostSocket {
     };
     this.emit('messages.upsert', { messages: [message], type: input.type ?? 'notify' });
     return message;
+  }
+
+  /**
+   * A customer sends a photo, a voice note, a document…: the bytes are encrypted as WhatsApp encrypts
+   * them and fetched by the functions from the media servers' stand-in, as from WhatsApp's.
+   */
+  async injectMedia(input: Omit<InjectInput, 'text' | 'message'> & { media: PlaygroundMedia }): Promise<WAMessage> {
+    if (!this.mediaCdn) throw new Error('this playground socket has no media server stand-in');
+    const { media, ...rest } = input;
+    return this.inject({ ...rest, text: '', message: await mediaMessage(this.mediaCdn, media) });
   }
 
   /** A delivery status change for a message, as `messages.update` carries it (proto Status number). */

@@ -27,14 +27,26 @@ export type ServerDeps = {
 };
 
 const pairingBody = z.object({ phone: z.string().regex(/^\+?[\d\s().-]{5,30}$/, 'must be a phone number') });
-const injectBody = z.object({
-  from: z.string().min(1).max(128),
-  text: z.string().min(1).max(65_536),
-  id: z.string().regex(/^[0-9A-Za-z]{4,64}$/).optional(),
-  fromMe: z.boolean().optional(),
-  type: z.enum(['notify', 'append']).optional(),
-  pushName: z.string().max(256).optional(),
-});
+const injectBody = z
+  .object({
+    from: z.string().min(1).max(128),
+    /** The message, or the caption of `media`. */
+    text: z.string().max(65_536).default(''),
+    id: z.string().regex(/^[0-9A-Za-z]{4,64}$/).optional(),
+    fromMe: z.boolean().optional(),
+    type: z.enum(['notify', 'append']).optional(),
+    pushName: z.string().max(256).optional(),
+    media: z
+      .object({
+        type: z.enum(['image', 'audio', 'voice', 'video', 'document', 'sticker']),
+        mimeType: z.string().min(1).max(255),
+        data: z.base64(),
+        fileName: z.string().min(1).max(512).optional(),
+      })
+      .optional(),
+    location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), name: z.string().max(512).optional() }).optional(),
+  })
+  .refine((b) => b.text || b.media || b.location, { message: 'needs text, media or location', path: ['text'] });
 
 async function parseBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
   let raw: unknown;
@@ -133,7 +145,12 @@ export function createServer(deps: ServerDeps): Hono {
       const input = await parseBody(c, injectBody);
       const sock = playground.sockets.latest();
       if (!sock || sock.state !== 'open') throw new HostError('UNAVAILABLE', 'The playground session is not open yet.');
-      const message = sock.inject(input);
+      const { media, location, ...rest } = input;
+      const message = media
+        ? await sock.injectMedia({ ...rest, media: { ...media, data: Buffer.from(media.data, 'base64'), caption: rest.text || undefined } })
+        : location
+          ? sock.inject({ ...rest, message: { locationMessage: { degreesLatitude: location.latitude, degreesLongitude: location.longitude, name: location.name } } })
+          : sock.inject(rest);
       return c.json({ id: message.key.id, sessionId: playground.sessionId }, 202);
     });
     app.get('/playground/sent', (c) => {

@@ -1,7 +1,12 @@
 import { count, eq } from 'drizzle-orm';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { conversations, messages } from '../drizzle/schema.ts';
 import { saveSettings, type AgentSettings } from '../functions/agent/settings.ts';
+import { startMediaCdn } from '../local/media-cdn.ts';
 import { startStack, type StackOptions } from '../local/stack.ts';
+import type { PlaygroundMedia } from '../socket-host/playground-media.ts';
 import { createFakeSockets, type InjectInput } from './fake-socket.ts';
 import { startFakeOpenAI, type ChatRequest } from './fake-openai.ts';
 import { createTestDatabase } from './postgres.ts';
@@ -31,16 +36,28 @@ export async function startPipelineStack(
 ) {
   const database = await createTestDatabase();
   const model = await startFakeOpenAI(options.reply, { delayMs: options.modelDelayMs });
-  const fake = createFakeSockets();
+  // WhatsApp's media servers are the other side of the WhatsApp boundary: a stand-in serves the files.
+  const mediaCdn = await startMediaCdn();
+  const mediaDir = await mkdtemp(join(tmpdir(), 'ia-agent-media-'));
+  const fake = createFakeSockets({ mediaCdn });
   const { settings, reply: _reply, modelDelayMs: _delay, env, ...stackOptions } = options;
   const stack = await startStack({
     databaseUrl: database.url,
     redisUrl: TEST_REDIS_URL,
     makeSocket: fake.makeSocket,
+    mediaCdn,
     socketHostTuning: FAST_HOST,
     // QStash's real backoff is 12 s, 2.5 min…; tests retry within a few hundred milliseconds.
     qstashRetryDelayMs: () => 200,
-    env: { AI_BASE_URL: model.baseUrl, AI_API_KEY: 'test', AI_MODEL: 'fake-model', WA_SESSIONS: 'default', ...env },
+    env: {
+      AI_BASE_URL: model.baseUrl,
+      AI_API_KEY: 'test',
+      AI_MODEL: 'fake-model',
+      WA_SESSIONS: 'default',
+      MEDIA_CDN_URL: mediaCdn.url,
+      MEDIA_DIR: mediaDir,
+      ...env,
+    },
     ...stackOptions,
   });
   await saveSettings(stack.functions.services.db, { burstWindowMs: 300, ...settings });
@@ -72,6 +89,11 @@ export async function startPipelineStack(
     /** A customer sends anything else (media, a location, a reaction…), as Baileys' message content. */
     customerSends: (from: string, message: NonNullable<InjectInput['message']>, extra: { id?: string } = {}) =>
       socket().inject({ from, text: '', message, ...extra }),
+    /** A customer sends a file (image, voice note, document, sticker…), encrypted as WhatsApp does. */
+    customerSendsMedia: (from: string, media: PlaygroundMedia, extra: { id?: string } = {}) => socket().injectMedia({ from, media, ...extra }),
+    /** The stand-in of WhatsApp's media servers, and the folder the functions keep media in. */
+    mediaCdn,
+    mediaDir,
     /** What the socket-host sent to WhatsApp, across reconnects and restarts. */
     sentTo: (phone: string) => fake.sent(phone),
     async rows(phone: string) {
@@ -91,6 +113,8 @@ export async function startPipelineStack(
     async stop() {
       await stack.stop();
       await model.close();
+      await mediaCdn.close();
+      await rm(mediaDir, { recursive: true, force: true });
       await database.drop();
     },
   };

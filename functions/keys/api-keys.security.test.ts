@@ -52,6 +52,7 @@ describe('every operation of openapi.json is guarded', () => {
       'GET /v1/conversations/{id}/messages',
       'POST /v1/conversations/{id}/pause',
       'POST /v1/conversations/{id}/resume',
+      'GET /v1/media/{id}',
       'GET /v1/agent',
       'PUT /v1/agent',
       'POST /v1/webhooks',

@@ -5,6 +5,7 @@ import { deliver } from '../outbound/deliver.ts';
 import { toPublicMessage } from '../v1/views.ts';
 import { emitWebhookEvent } from '../webhooks/emit.ts';
 import type { Services } from '../services.ts';
+import { keepMedia } from '../media/keep-media.ts';
 import { contactLimiter } from './contact-limit.ts';
 import { conversationStateQueries, readConversationState, type RecentMessage } from './history.ts';
 import { applyChange, isChange } from './message-change.ts';
@@ -41,8 +42,12 @@ export async function handleInbound(s: Services, event: MessageReceived): Promis
   // target may not be stored yet (the queue delivers a message and its delete side by side).
   if (isChange(event)) return (await applyChange(s.db, event)) === 'updated' ? 'updated' : 'target_pending';
 
-  const { conversation, message, duplicate } = await storeMessage(s.db, event, settings.humanPauseMinutes);
+  const stored = await storeMessage(s.db, event, settings.humanPauseMinutes);
+  const { conversation, duplicate } = stored;
   if (!duplicate) s.usage.add('messages.received');
+  // Before the webhook, so that its media.url already serves the file; the time it takes is taken
+  // out of the burst window below, which is counted from the message's own time.
+  const message = await keepMedia(s, stored.message);
   // Keyed on the stored message: a redelivery emits the same delivery, which the queue drops.
   await emitWebhookEvent(
     s,

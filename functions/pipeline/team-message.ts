@@ -2,6 +2,7 @@ import type { MessageFromTeam } from '../../shared/contracts/wa-event.ts';
 import { loadSettings } from '../agent/settings.ts';
 import type { Services } from '../services.ts';
 import { emitWebhookEvent } from '../webhooks/emit.ts';
+import { keepMedia } from '../media/keep-media.ts';
 import { applyChange, isChange } from './message-change.ts';
 import { storeMessage } from './store-message.ts';
 
@@ -14,7 +15,9 @@ export async function handleTeamMessage(s: Services, event: MessageFromTeam): Pr
   // The team reacting to, editing or deleting a message on the phone changes it; it is not a takeover.
   if (isChange(event)) return (await applyChange(s.db, event)) === 'updated' ? 'updated' : 'target_pending';
   const settings = await loadSettings(s.db);
-  const { conversation } = await storeMessage(s.db, event, settings.humanPauseMinutes);
+  const { conversation, message } = await storeMessage(s.db, event, settings.humanPauseMinutes);
+  // A photo or a document the team sent from the phone is kept too, for the Inbox.
+  await keepMedia(s, message);
   const until = conversation.pausedUntil;
   if (!until || until.getTime() <= Date.now()) return 'ignored';
   await emitWebhookEvent(

@@ -9,11 +9,26 @@ import { playgroundPage } from './page.ts';
 
 export const PLAYGROUND_SESSION = 'playground';
 
-const injectBody = z.strictObject({
-  from: z.string().regex(/^\+?\d{5,20}$/, 'must be a phone number (digits, optional +)'),
-  text: z.string().min(1).max(4096),
-  id: z.string().regex(/^[0-9A-Za-z]{6,64}$/, 'must be 6-64 letters or digits').optional(),
-});
+const injectBody = z
+  .strictObject({
+    from: z.string().regex(/^\+?\d{5,20}$/, 'must be a phone number (digits, optional +)'),
+    /** The message, or the caption of `media`. */
+    text: z.string().max(4096).optional(),
+    id: z.string().regex(/^[0-9A-Za-z]{6,64}$/, 'must be 6-64 letters or digits').optional(),
+    /** A file the customer sends, encrypted and served as WhatsApp does (the body limit applies: 256 KiB). */
+    media: z
+      .strictObject({
+        type: z.enum(['image', 'audio', 'voice', 'video', 'document', 'sticker']),
+        mimeType: z.string().regex(/^[\w.+-]+\/[\w.+-]+(\s*;\s*[\w.+-]+=[\w.+-]+)*$/, 'must be a MIME type such as image/jpeg'),
+        data: z.base64('must be base64').min(1, 'must not be empty'),
+        fileName: z.string().min(1).max(512).optional(),
+      })
+      .optional(),
+    location: z
+      .strictObject({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), name: z.string().max(512).optional() })
+      .optional(),
+  })
+  .refine((b) => b.text || b.media || b.location, { message: 'is required unless media or location is given', path: ['text'] });
 
 /**
  * Local mode only: chat with the agent as a customer would. A message is injected into the

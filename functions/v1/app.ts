@@ -8,6 +8,7 @@ import { limitPerKey } from './rate-limit.ts';
 import { registerAgentRoutes } from './routes/agent.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
+import { registerMediaRoutes } from './routes/media.ts';
 import { registerMessageRoutes } from './routes/messages.ts';
 import { registerSessionRoutes } from './routes/sessions.ts';
 import { registerUsageRoutes } from './routes/usage.ts';
@@ -46,6 +47,7 @@ export function newV1App() {
   registerDocumentParts(v1);
   registerMessageRoutes(v1);
   registerConversationRoutes(v1);
+  registerMediaRoutes(v1);
   registerAgentRoutes(v1);
   registerWebhookRoutes(v1);
   registerKeyRoutes(v1);

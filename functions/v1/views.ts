@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { conversations, messages } from '../../drizzle/schema.ts';
+import type { conversations, messages, StoredMedia } from '../../drizzle/schema.ts';
 import { messageTypes } from '../../shared/contracts/wa-event.ts';
 
 /** The public shapes of stored rows: the API answers and the webhook events use the same ones. */
@@ -20,8 +20,20 @@ export const MessageSchema = z
     media: z
       .object({
         mimeType: z.string().nullable().openapi({ example: 'audio/ogg; codecs=opus' }),
-        size: z.int().nullable().openapi({ description: 'Bytes, as WhatsApp announced the file.', example: 5123 }),
+        size: z.int().nullable().openapi({ description: 'Bytes: of the stored file, else as WhatsApp announced it.', example: 5123 }),
         fileName: z.string().optional().openapi({ description: 'For documents, the file’s name.' }),
+        url: z.string().openapi({
+          description: 'Downloads the decrypted file with the API key (scope `conversations:read`), relative to the API’s base URL; `404` unless `state` is `stored`.',
+          example: '/v1/media/0b9d6c7e-2f4a-4c4e-9d7a-7d1f0f3c8a11',
+        }),
+        state: z.enum(['pending', 'stored', 'unavailable']).openapi({
+          description: '`stored` once the file was fetched from WhatsApp, checked and kept; `unavailable` when it could not be (see `unavailableReason`); `pending` briefly in between.',
+          example: 'stored',
+        }),
+        unavailableReason: z.string().optional().openapi({
+          description: 'Why the file could not be kept: tampered (its MAC or hash does not match), larger than the deployment’s limit, no longer on WhatsApp’s servers…',
+          example: 'the file’s MAC does not match (tampered or corrupted)',
+        }),
       })
       .nullable()
       .openapi({ description: 'For image, audio, voice, video, document and sticker messages: what the file is.' }),
@@ -93,9 +105,7 @@ export function toPublicMessage(row: MessageRow): PublicMessage {
     type: row.type ?? 'text',
     text: row.text,
     // Only what the team may see: the reference to WhatsApp's encrypted file stays private.
-    media: row.media
-      ? { mimeType: row.media.mimeType, size: row.media.size, ...(row.media.fileName ? { fileName: row.media.fileName } : {}) }
-      : null,
+    media: row.media ? publicMedia(row.id, row.media) : null,
     location: row.location ?? null,
     contacts: row.contacts ?? null,
     deleted: Boolean(row.deletedAt),
@@ -103,6 +113,18 @@ export function toPublicMessage(row: MessageRow): PublicMessage {
     reactions: row.reactions ?? [],
     status: row.status,
     createdAt: row.createdAt.toISOString(),
+  };
+}
+
+function publicMedia(messageId: string, m: StoredMedia): NonNullable<PublicMessage['media']> {
+  const state = m.stored ? 'stored' : m.unavailable !== undefined ? 'unavailable' : 'pending';
+  return {
+    mimeType: m.mimeType,
+    size: m.stored?.size ?? m.size,
+    ...(m.fileName ? { fileName: m.fileName } : {}),
+    url: `/v1/media/${messageId}`,
+    state,
+    ...(state === 'unavailable' ? { unavailableReason: m.unavailable } : {}),
   };
 }
 

@@ -29,6 +29,12 @@ const extra = {
   WEBHOOK_RETRIES: z.string().optional(),
   WEBHOOK_RETRY_DELAY: z.string().optional(),
   WEBHOOK_PAUSE_AFTER_FAILURES: z.string().optional(),
+  /** The largest media file (decrypted bytes) the functions fetch and keep; larger ones are shown as unavailable. */
+  MEDIA_MAX_BYTES: z.coerce.number().int().min(1, 'must be a whole number of bytes').default(16 * 1024 * 1024),
+  /** A folder for decrypted media (a disk the functions keep); local default `.data/media`. */
+  MEDIA_DIR: z.string().optional(),
+  /** Local mode only: the stand-in of WhatsApp's media servers the playground uploads to. */
+  MEDIA_CDN_URL: httpUrl.optional(),
   /** Comma-separated origins allowed to call /v1 from a browser; none by default. */
   CORS_ORIGINS: z
     .string()

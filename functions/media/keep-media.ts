@@ -1,0 +1,67 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { messages, type StoredMedia } from '../../drizzle/schema.ts';
+import type { Services } from '../services.ts';
+import type { StoredMessage } from '../pipeline/store-message.ts';
+import { newMediaKey } from './bucket.ts';
+import { decryptMedia, MediaRefused } from './decrypt.ts';
+import { fetchEncrypted, mediaSource } from './fetch.ts';
+
+/** How long fetching one file from WhatsApp may take inside the inbound hook. */
+export const MEDIA_FETCH_TIMEOUT_MS = 20_000;
+
+type Outcome = Pick<StoredMedia, 'stored' | 'unavailable'>;
+
+/**
+ * Fetches, decrypts and keeps a media message's file, once: the outcome is written into the message's
+ * `media` only if no delivery wrote one before, so a redelivered event neither fetches nor stores
+ * again. What WhatsApp serves wrong (tampered, too large, gone, unreachable) makes the media
+ * `unavailable` with the reason; a bucket that fails is our fault and throws (the queue retries).
+ * Costs one database round trip and one fetch per media message; nothing for any other message.
+ */
+export async function keepMedia(s: Services, message: StoredMessage): Promise<StoredMessage> {
+  const media = message.media;
+  if (!media || media.stored || media.unavailable !== undefined) return message;
+  const started = performance.now();
+  const outcome = await fetchAndKeep(s, message.type, media);
+  const [updated] = await s.db
+    .update(messages)
+    .set({ media: sql`${messages.media} || ${JSON.stringify(outcome)}::jsonb`, updatedAt: sql`now()` })
+    .where(and(eq(messages.id, message.id), sql`${messages.media}->'stored' is null and ${messages.media}->'unavailable' is null`))
+    .returning();
+  const ms = Math.round(performance.now() - started);
+  if (updated) {
+    s.log.info({ messageId: message.id, type: message.type, bytes: outcome.stored?.size, unavailable: outcome.unavailable, ms }, 'media kept');
+    return updated;
+  }
+  // Another delivery of the same message got there first: its file is the one recorded.
+  if (outcome.stored) await s.media!.delete(outcome.stored.key);
+  const [current] = await s.db.select().from(messages).where(eq(messages.id, message.id));
+  return current ?? message;
+}
+
+async function fetchAndKeep(s: Services, type: string, media: StoredMedia): Promise<Outcome> {
+  if (!s.media) return { unavailable: 'no media storage is configured' };
+  let bytes: Uint8Array;
+  try {
+    if (!media.mediaKey) throw new MediaRefused('the message carries no media key');
+    const extraOrigins = s.config.MODE === 'local' && s.config.MEDIA_CDN_URL ? [new URL(s.config.MEDIA_CDN_URL).origin] : [];
+    const source = mediaSource(media, extraOrigins);
+    const file = await fetchEncrypted(source, media.size, { maxBytes: s.config.MEDIA_MAX_BYTES, timeoutMs: MEDIA_FETCH_TIMEOUT_MS });
+    bytes = await decryptMedia(type, fromBase64(media.mediaKey), file, {
+      fileSha256: media.fileSha256 ? fromBase64(media.fileSha256) : null,
+      fileEncSha256: media.fileEncSha256 ? fromBase64(media.fileEncSha256) : null,
+    });
+    if (bytes.length > s.config.MEDIA_MAX_BYTES) throw new MediaRefused(`the file is larger than MEDIA_MAX_BYTES (${s.config.MEDIA_MAX_BYTES} bytes)`);
+  } catch (err) {
+    const reason = err instanceof MediaRefused ? err.message : `it could not be fetched from WhatsApp (${(err as Error).message})`;
+    s.log.warn({ type, reason }, 'media unavailable');
+    return { unavailable: reason };
+  }
+  const key = newMediaKey();
+  await s.media.put(key, bytes);
+  return { stored: { key, size: bytes.length } };
+}
+
+function fromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
