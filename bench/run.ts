@@ -14,7 +14,7 @@ import { listen } from '../local/listen.ts';
 import { createStandIns } from '../local/services.ts';
 import { STAND_IN_REDIS_TOKEN, standInEnv } from '../shared/config/local-defaults.ts';
 import { createDb } from '../shared/db.ts';
-import { startFakeOpenAI } from '../test-support/fake-openai.ts';
+import { startFakeOpenAI, textOf } from '../test-support/fake-openai.ts';
 import { measureWorkersBundle } from './lib/workers-bundle.ts';
 import { post, runCpuPhase, runThroughputPhase, type SignedPoster } from './lib/load.ts';
 import { measureWorkerdCpu } from './lib/workerd-cpu.ts';
@@ -44,7 +44,7 @@ const databaseUrl = Object.assign(new URL(PG), { pathname: `/${dbName}` }).toStr
 process.env.QSTASH_PLAN ??= 'payg';
 const standIns = createStandIns({ databaseUrl, redisUrl: REDIS, redisToken: STAND_IN_REDIS_TOKEN });
 const services = await listen(standIns.app.fetch);
-const model = await startFakeOpenAI((req) => `ok ${req.messages.at(-1)!.content.match(/\bT\d+\b/)?.[0] ?? ''}`);
+const model = await startFakeOpenAI((req) => `ok ${textOf(req.messages.at(-1)!.content).match(/\bT\d+\b/)?.[0] ?? ''}`);
 const [functionsPort, socketHostPort] = [await freePort(), await freePort()];
 const env: Record<string, string> = {
   ...standInEnv({ services: services.port, functions: functionsPort, socketHost: socketHostPort }),

@@ -147,6 +147,8 @@ export const messages = pgTable(
      * then where the decrypted file is kept, or why it could not be.
      */
     media: jsonb('media').$type<StoredMedia>(),
+    /** A voice note's or audio's words, transcribed once when it arrives; null if it could not be. */
+    transcript: text('transcript'),
     location: jsonb('location').$type<Location>(),
     contacts: jsonb('contacts').$type<ContactCard[]>(),
     /** Reactions to this message, one per person who reacted (the customer, the team's phone). */

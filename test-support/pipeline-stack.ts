@@ -8,7 +8,7 @@ import { startMediaCdn } from '../local/media-cdn.ts';
 import { startStack, type StackOptions } from '../local/stack.ts';
 import type { PlaygroundMedia } from '../socket-host/playground-media.ts';
 import { createFakeSockets, type InjectInput } from './fake-socket.ts';
-import { startFakeOpenAI, type ChatRequest } from './fake-openai.ts';
+import { startFakeOpenAI, type ChatRequest, type TranscriptionRequest } from './fake-openai.ts';
 import { createTestDatabase } from './postgres.ts';
 import { TEST_REDIS_URL } from './redis.ts';
 
@@ -31,16 +31,18 @@ export async function startPipelineStack(
     reply?: (req: ChatRequest) => string;
     /** How long the fake model takes to compose each request (see startFakeOpenAI). */
     modelDelayMs?: (req: ChatRequest) => number;
+    /** What the fake model hears in a voice note (with AI_TRANSCRIPTION_MODEL set in `env`). */
+    transcript?: (req: TranscriptionRequest) => string;
     env?: Record<string, string>;
   } & Partial<StackOptions> = {},
 ) {
   const database = await createTestDatabase();
-  const model = await startFakeOpenAI(options.reply, { delayMs: options.modelDelayMs });
+  const model = await startFakeOpenAI(options.reply, { delayMs: options.modelDelayMs, transcript: options.transcript });
   // WhatsApp's media servers are the other side of the WhatsApp boundary: a stand-in serves the files.
   const mediaCdn = await startMediaCdn();
   const mediaDir = await mkdtemp(join(tmpdir(), 'ia-agent-media-'));
   const fake = createFakeSockets({ mediaCdn });
-  const { settings, reply: _reply, modelDelayMs: _delay, env, ...stackOptions } = options;
+  const { settings, reply: _reply, modelDelayMs: _delay, transcript: _transcript, env, ...stackOptions } = options;
   const stack = await startStack({
     databaseUrl: database.url,
     redisUrl: TEST_REDIS_URL,

@@ -1,7 +1,7 @@
-import { generateText } from 'ai';
+import { generateText, type ModelMessage } from 'ai';
 import type { Services } from '../services.ts';
 import { CONTENT_NOTE_INSTRUCTIONS } from '../pipeline/content-note.ts';
-import { toTurns } from '../pipeline/history.ts';
+import { toTurns, type Turn } from '../pipeline/history.ts';
 import { modelFor } from './model.ts';
 import { matchRule } from './rules.ts';
 import type { AgentSettings } from './settings.ts';
@@ -22,7 +22,7 @@ type Recent = Parameters<typeof toTurns>[0];
  * else the model's answer with the instructions and recent turns, else the fallback text.
  */
 export async function composeReply(s: Services, settings: AgentSettings, recent: Recent): Promise<Composed> {
-  const turns = toTurns(recent);
+  const turns = toTurns(recent, { seesImages: s.config.AI_VISION });
   const unanswered = turns.at(-1)?.role === 'user' ? turns.at(-1)!.content : '';
   const rule = matchRule(settings.rules, unanswered);
   if (rule) return { parts: splitMessage(rule.reply), source: 'rule' };
@@ -34,7 +34,7 @@ export async function composeReply(s: Services, settings: AgentSettings, recent:
     const result = await generateText({
       model,
       instructions: `${settings.instructions}\n\nYou are writing WhatsApp messages: keep them short; use *bold* sparingly and no Markdown headings or tables.\n\n${CONTENT_NOTE_INSTRUCTIONS}`,
-      messages: turns,
+      messages: await withImages(s, turns),
       maxOutputTokens: settings.maxOutputTokens,
       temperature: settings.temperature === null ? undefined : settings.temperature / 100,
       maxRetries: 2,
@@ -54,4 +54,24 @@ export async function composeReply(s: Services, settings: AgentSettings, recent:
     s.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'model failed; sending the fallback text');
     return { parts: [settings.fallbackText], source: 'fallback', error: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/**
+ * The turns as the model reads them: the photos of the turn being answered go as image file parts, read
+ * from the media bucket (only with AI_VISION, so a text message never reads it). A photo gone from
+ * the bucket is left out; its note still says one was sent.
+ */
+async function withImages(s: Services, turns: Turn[]): Promise<ModelMessage[]> {
+  return await Promise.all(
+    turns.map(async ({ role, content, images }): Promise<ModelMessage> => {
+      if (role === 'assistant' || !images?.length || !s.media) return { role, content };
+      const parts = await Promise.all(
+        images.map(async ({ key, mediaType }) => {
+          const image = await s.media!.get(key);
+          return image ? [{ type: 'file' as const, data: image, mediaType }] : [];
+        }),
+      );
+      return { role, content: [{ type: 'text', text: content }, ...parts.flat()] };
+    }),
+  );
 }

@@ -5,32 +5,40 @@ import type { StoredMessage } from '../pipeline/store-message.ts';
 import { newMediaKey } from './bucket.ts';
 import { decryptMedia, MediaRefused } from './decrypt.ts';
 import { fetchEncrypted, mediaSource } from './fetch.ts';
+import { transcribeAudio } from './transcribe.ts';
 
 /** How long fetching one file from WhatsApp may take inside the inbound hook. */
 export const MEDIA_FETCH_TIMEOUT_MS = 20_000;
 
-type Outcome = Pick<StoredMedia, 'stored' | 'unavailable'>;
+type Outcome = Pick<StoredMedia, 'stored' | 'unavailable'> & { bytes?: Uint8Array };
 
 /**
  * Fetches, decrypts and keeps a media message's file, once: the outcome is written into the message's
  * `media` only if no delivery wrote one before, so a redelivered event neither fetches nor stores
  * again. What WhatsApp serves wrong (tampered, too large, gone, unreachable) makes the media
  * `unavailable` with the reason; a bucket that fails is our fault and throws (the queue retries).
- * Costs one database round trip and one fetch per media message; nothing for any other message.
+ * A voice note or audio file is transcribed in the same step and its transcript recorded with the
+ * outcome, so a redelivery never transcribes again; a transcription that fails leaves none (the agent
+ * then says it could not listen). Costs one database round trip and one fetch per media message (and
+ * one transcription per voice note); nothing for any other message.
  */
 export async function keepMedia(s: Services, message: StoredMessage): Promise<StoredMessage> {
   const media = message.media;
   if (!media || media.stored || media.unavailable !== undefined) return message;
   const started = performance.now();
-  const outcome = await fetchAndKeep(s, message.type, media);
+  const { bytes, ...outcome } = await fetchAndKeep(s, message.type, media);
+  const transcript = bytes && (message.type === 'voice' || message.type === 'audio') ? await transcribe(s, bytes, media.mimeType) : null;
   const [updated] = await s.db
     .update(messages)
-    .set({ media: sql`${messages.media} || ${JSON.stringify(outcome)}::jsonb`, updatedAt: sql`now()` })
+    .set({ media: sql`${messages.media} || ${JSON.stringify(outcome)}::jsonb`, transcript, updatedAt: sql`now()` })
     .where(and(eq(messages.id, message.id), sql`${messages.media}->'stored' is null and ${messages.media}->'unavailable' is null`))
     .returning();
   const ms = Math.round(performance.now() - started);
   if (updated) {
-    s.log.info({ messageId: message.id, type: message.type, bytes: outcome.stored?.size, unavailable: outcome.unavailable, ms }, 'media kept');
+    s.log.info(
+      { messageId: message.id, type: message.type, bytes: outcome.stored?.size, unavailable: outcome.unavailable, transcribed: transcript !== null, ms },
+      'media kept',
+    );
     return updated;
   }
   // Another delivery of the same message got there first: its file is the one recorded.
@@ -59,7 +67,18 @@ async function fetchAndKeep(s: Services, type: string, media: StoredMedia): Prom
   }
   const key = newMediaKey();
   await s.media.put(key, bytes);
-  return { stored: { key, size: bytes.length } };
+  return { stored: { key, size: bytes.length }, bytes };
+}
+
+/** The audio's words, or null when no model is configured or it fails: the message is answered anyway. */
+async function transcribe(s: Services, bytes: Uint8Array, mimeType: string | null): Promise<string | null> {
+  if (!s.config.AI_TRANSCRIPTION_MODEL) return null;
+  try {
+    return await transcribeAudio(s.config, bytes, mimeType);
+  } catch (err) {
+    s.log.warn({ err: (err as Error).message }, 'transcription failed; the agent will say it could not listen');
+    return null;
+  }
 }
 
 function fromBase64(b64: string): Uint8Array {

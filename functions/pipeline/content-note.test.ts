@@ -7,8 +7,8 @@ const media = { mimeType: 'application/pdf', size: 120_000, fileName: 'pedido-10
 describe('what the model is told of a message it cannot read', () => {
   it('names each kind, a document by its file name, a location by name and coordinates, a contact by name', () => {
     expect(contentNote({ direction: 'in', type: 'text' })).toBe('');
-    expect(contentNote({ direction: 'in', type: 'voice' })).toBe('[the customer sent a voice note, which you cannot listen to]');
-    expect(contentNote({ direction: 'in', type: 'audio' })).toBe('[the customer sent an audio file, which you cannot listen to]');
+    expect(contentNote({ direction: 'in', type: 'voice' })).toBe('[the customer sent a voice note, which you could not listen to]');
+    expect(contentNote({ direction: 'in', type: 'audio' })).toBe('[the customer sent an audio file, which you could not listen to]');
     expect(contentNote({ direction: 'in', type: 'video' })).toBe('[the customer sent a video, which you cannot watch]');
     expect(contentNote({ direction: 'in', type: 'document', media })).toBe('[the customer sent a document "pedido-1042.pdf", which you cannot open]');
     expect(contentNote({ direction: 'out', type: 'image' })).toBe('[you sent a photo, which you cannot see]');

@@ -1,15 +1,16 @@
 import type { messages } from '../../drizzle/schema.ts';
 
-type Content = Partial<Pick<typeof messages.$inferSelect, 'direction' | 'type' | 'media' | 'location' | 'contacts'>>;
+type Content = Partial<Pick<typeof messages.$inferSelect, 'direction' | 'type' | 'media' | 'location' | 'contacts' | 'transcript'>>;
 
 /** The system instructions' half of the notes below: what the agent does with them. */
 export const CONTENT_NOTE_INSTRUCTIONS =
   'A customer message may be a note in square brackets describing something you cannot read, such as a voice note, a photo, a video or a document. ' +
-  'Then say kindly, in the customer’s language, what you could not read (for example, that you cannot listen to voice notes) and ask them to write it, and answer any text beside it.';
+  'Then say kindly, in the customer’s language, what you could not read (for example, that you could not listen to a voice note) and ask them to write it, and answer any text beside it. ' +
+  'A voice note that was transcribed comes as a note followed by its transcript: those are the customer’s own words; answer them.';
 
 const WHAT: Record<string, (who: string) => string> = {
-  voice: (who) => `${who} sent a voice note, which you cannot listen to`,
-  audio: (who) => `${who} sent an audio file, which you cannot listen to`,
+  voice: (who) => `${who} sent a voice note, which you could not listen to`,
+  audio: (who) => `${who} sent an audio file, which you could not listen to`,
   image: (who) => `${who} sent a photo, which you cannot see`,
   video: (who) => `${who} sent a video, which you cannot watch`,
   sticker: (who) => `${who} sent a sticker, which you cannot see`,
@@ -18,11 +19,16 @@ const WHAT: Record<string, (who: string) => string> = {
 /**
  * A short bracketed note of what a message holds beyond its text, for the model; '' for plain text.
  * The caption, when there is one, is the message's text and follows the note. Names and addresses
- * are the customer's words and are quoted as such.
+ * are the customer's words and are quoted as such. A transcribed voice note's transcript follows its
+ * note; a photo the model is shown (`seesImages`) is only named.
  */
-export function contentNote(m: Content): string {
+export function contentNote(m: Content, options: { seesImages?: boolean } = {}): string {
   const who = m.direction === 'out' ? 'you' : 'the customer';
   const type = m.type ?? 'text';
+  if ((type === 'voice' || type === 'audio') && m.transcript) {
+    return `[${who} sent ${type === 'voice' ? 'a voice note' : 'an audio file'}; its transcript follows]`;
+  }
+  if (type === 'image' && options.seesImages) return `[${who} sent a photo]`;
   const what = WHAT[type];
   if (what) return `[${what(who)}]`;
   if (type === 'document') {

@@ -3,7 +3,8 @@ import { conversations, messages } from '../../drizzle/schema.ts';
 import type { Db } from '../../shared/db.ts';
 import { contentNote } from './content-note.ts';
 
-export type Turn = { role: 'user' | 'assistant'; content: string };
+/** A model turn; `images` are the stored photos of the turn the model is answering, when it sees images. */
+export type Turn = { role: 'user' | 'assistant'; content: string; images?: { key: string; mediaType: string }[] };
 
 /**
  * A conversation's pause, its latest inbound message and its recent history: the burst rule needs the
@@ -27,6 +28,7 @@ export function conversationStateQueries(db: Db, conversationId: string, history
         text: messages.text,
         type: messages.type,
         media: messages.media,
+        transcript: messages.transcript,
         location: messages.location,
         contacts: messages.contacts,
         deletedAt: messages.deletedAt,
@@ -55,26 +57,30 @@ export function readConversationState([conversation, latestIn, recent]: StateRes
 
 /** What the model needs of a stored message. */
 export type ModelMessage = Pick<typeof messages.$inferSelect, 'direction' | 'text' | 'status'> &
-  Partial<Pick<typeof messages.$inferSelect, 'type' | 'media' | 'location' | 'contacts' | 'deletedAt'>>;
+  Partial<Pick<typeof messages.$inferSelect, 'type' | 'media' | 'location' | 'contacts' | 'deletedAt' | 'transcript'>>;
 
 /**
  * Turns stored messages into model turns: customer messages are the user's, everything we or the team
  * sent is the assistant's; consecutive turns of one role are joined (several providers require
  * alternating roles, and a burst of three messages reads best as one). What the model cannot read (a
  * voice note, a photo…) reaches it as a short bracketed note (see contentNote), so that it can say so.
- * A message the customer deleted is left out.
+ * A message the customer deleted is left out. With `seesImages`, the customer's stored photos of the
+ * last turn (the one being answered) are listed in its `images`; earlier ones were answered already.
  */
-export function toTurns(recent: ModelMessage[]): Turn[] {
+export function toTurns(recent: ModelMessage[], options: { seesImages?: boolean } = {}): Turn[] {
   const turns: Turn[] = [];
   for (const m of recent) {
     if (m.status === 'generating' || m.status === 'suppressed' || m.deletedAt) continue;
-    const content = [contentNote(m), m.text].filter(Boolean).join('\n');
+    const content = [contentNote(m, options), m.transcript, m.text].filter(Boolean).join('\n');
     if (!content) continue;
     const role = m.direction === 'in' ? 'user' : 'assistant';
-    const last = turns.at(-1);
+    let last = turns.at(-1);
     if (last?.role === role) last.content += `\n${content}`;
-    else turns.push({ role, content });
+    else turns.push((last = { role, content }));
+    const image = options.seesImages && role === 'user' && m.type === 'image' && m.media?.stored;
+    if (image) (last.images ??= []).push({ key: image.key, mediaType: m.media!.mimeType ?? 'image/jpeg' });
   }
   while (turns[0]?.role === 'assistant') turns.shift();
+  for (const turn of turns.slice(0, -1)) delete turn.images;
   return turns;
 }

@@ -5,6 +5,7 @@ import { listen, type Listening } from '../../local/listen.ts';
 import type { proto } from '@whiskeysockets/baileys';
 import { fixtures } from '../../socket-host/normalize.fixtures.ts';
 import type { PlaygroundMedia } from '../../socket-host/playground-media.ts';
+import { textOf } from '../../test-support/fake-openai.ts';
 import { eventually, startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
 
 let t: PipelineStack;
@@ -19,7 +20,7 @@ beforeAll(async () => {
     reply: () => 'Desculpe, não consigo ouvir áudios. Pode escrever?',
     // The customer deletes this one while the model is still writing the answer.
     modelDelayMs: (req) => {
-      if (!req.messages.some((m) => m.content.includes('DELETE WHILE COMPOSING'))) return 0;
+      if (!req.messages.some((m) => textOf(m.content).includes('DELETE WHILE COMPOSING'))) return 0;
       t.customerSends(DURING.phone, { protocolMessage: { key: { remoteJid: `${DURING.phone}@s.whatsapp.net`, fromMe: false, id: DURING.id }, type: 0 } });
       return 2000;
     },
@@ -53,7 +54,7 @@ const kinds: ({ name: string; type: string; note: string; shown: Record<string, 
     name: 'a voice note',
     media: { type: 'voice', data: new Uint8Array(5123), mimeType: 'audio/ogg; codecs=opus' },
     type: 'voice',
-    note: '[the customer sent a voice note, which you cannot listen to]',
+    note: '[the customer sent a voice note, which you could not listen to]',
     shown: { text: '', media: { mimeType: 'audio/ogg; codecs=opus', size: 5123, state: 'stored' }, location: null },
   },
   {
@@ -125,7 +126,7 @@ describe('what a customer sends besides text', () => {
     await t.idle();
     expect(t.sentTo(phone)).toHaveLength(1);
     expect(t.model.requests.length - calls).toBe(1);
-    expect(lastUserTurn(calls)).toBe('Oi, escuta isso\n[the customer sent a voice note, which you cannot listen to]');
+    expect(lastUserTurn(calls)).toBe('Oi, escuta isso\n[the customer sent a voice note, which you could not listen to]');
   });
 });
 

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversations } from '../../drizzle/schema.ts';
+import { textOf } from '../../test-support/fake-openai.ts';
 import { eventually, startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
 import { receivedEvent } from '../../test-support/wa-events.ts';
 
@@ -13,7 +14,7 @@ const NUL = '\u0000';
 let t: PipelineStack;
 beforeAll(async () => {
   t = await startPipelineStack({
-    reply: (req) => (req.messages.at(-1)?.content.includes('odd model') ? `Here${NUL} you go` : 'Agent here.'),
+    reply: (req) => (textOf(req.messages.at(-1)?.content).includes('odd model') ? `Here${NUL} you go` : 'Agent here.'),
   });
 });
 afterAll(() => t?.stop());

@@ -51,6 +51,7 @@ export async function listConversationMessages(s: Services, conversationId: stri
         text: messages.text,
         type: messages.type,
         media: messages.media,
+        transcript: messages.transcript,
         location: messages.location,
         contacts: messages.contacts,
         reactions: messages.reactions,

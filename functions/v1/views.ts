@@ -37,6 +37,10 @@ export const MessageSchema = z
       })
       .nullable()
       .openapi({ description: 'For image, audio, voice, video, document and sticker messages: what the file is.' }),
+    transcript: z.string().nullable().openapi({
+      description: 'For voice notes and audio: the words, transcribed once when the message arrived (`AI_TRANSCRIPTION_MODEL`); null when there is no transcription model or it failed.',
+      example: 'Oi, vocês abrem amanhã?',
+    }),
     location: z
       .object({
         latitude: z.number().openapi({ example: -23.5614 }),
@@ -90,7 +94,7 @@ export type PublicConversation = z.infer<typeof ConversationSchema>;
 type StoredRow = typeof messages.$inferSelect;
 /** Outbound rows read for a status change may leave out what only inbound messages have. */
 type MessageRow = Pick<StoredRow, 'id' | 'conversationId' | 'direction' | 'author' | 'text' | 'status' | 'createdAt'> &
-  Partial<Pick<StoredRow, 'type' | 'media' | 'location' | 'contacts' | 'reactions' | 'deletedAt' | 'editedAt'>>;
+  Partial<Pick<StoredRow, 'type' | 'media' | 'transcript' | 'location' | 'contacts' | 'reactions' | 'deletedAt' | 'editedAt'>>;
 type ConversationRow = Pick<
   typeof conversations.$inferSelect,
   'id' | 'sessionId' | 'contactJid' | 'phone' | 'name' | 'pausedUntil' | 'lastMessageAt' | 'createdAt'
@@ -106,6 +110,7 @@ export function toPublicMessage(row: MessageRow): PublicMessage {
     text: row.text,
     // Only what the team may see: the reference to WhatsApp's encrypted file stays private.
     media: row.media ? publicMedia(row.id, row.media) : null,
+    transcript: row.transcript ?? null,
     location: row.location ?? null,
     contacts: row.contacts ?? null,
     deleted: Boolean(row.deletedAt),

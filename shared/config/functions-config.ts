@@ -21,6 +21,13 @@ const extra = {
   AI_BASE_URL: httpUrl.optional(),
   AI_API_KEY: z.string().optional(),
   AI_MODEL: z.string().optional(),
+  /** Transcribes voice notes and audio through AI_BASE_URL's /audio/transcriptions (e.g. whisper-1, whisper-large-v3). */
+  AI_TRANSCRIPTION_MODEL: z.string().optional(),
+  /** The chat model sees photos (as image parts) instead of a note that it cannot. */
+  AI_VISION: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Agent replies per customer per hour (model budget protection); over it the agent stays silent. */
   CONTACT_REPLIES_PER_HOUR: z.coerce.number().int().min(1, 'must be a whole number of at least 1').default(30),
   /** The API's limits and webhook retries; each is validated by its reader (docs/api.md). */

@@ -15,7 +15,7 @@ import { standInEnv } from '../../shared/config/local-defaults.ts';
 import { QSTASH_DEV_CREDENTIALS } from '../../shared/config/qstash-dev-credentials.ts';
 import { createDb } from '../../shared/db.ts';
 import { eventually } from '../eventually.ts';
-import { startFakeOpenAI, type ChatRequest } from '../fake-openai.ts';
+import { startFakeOpenAI, textOf, type ChatRequest } from '../fake-openai.ts';
 import { startPrivatePostgres } from '../private-postgres.ts';
 import { startPrivateRedis } from '../private-redis.ts';
 import { SuiteProcess } from './child-process.ts';
@@ -29,7 +29,7 @@ export type Received = { id: string; to: string; text: string; at: number };
 export const replyTo = (text: string) => `Answer to ${text}`;
 /** Customer texts look like `c07 m2` (customer 7, second message). */
 const TOKEN = /\bc\d+ m\d+\b/;
-const lastCustomerText = (req: ChatRequest) => req.messages.findLast((m) => m.role === 'user')?.content.match(TOKEN)?.[0] ?? '';
+const lastCustomerText = (req: ChatRequest) => textOf(req.messages.findLast((m) => m.role === 'user')?.content).match(TOKEN)?.[0] ?? '';
 
 export async function startFaultStack() {
   const logDir = mkdtempSync(join(tmpdir(), 'faults-'));
