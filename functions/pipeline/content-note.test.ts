@@ -31,4 +31,29 @@ describe('what the model is told of a message it cannot read', () => {
       ]),
     ).toEqual([{ role: 'user', content: 'Oi\n[the customer sent a photo, which you cannot see]\nquanto custa?\n[the customer sent a sticker, which you cannot see]' }]);
   });
+
+  it('gives a transcribed voice note as a note and then its words; the photos of the turn being answered when the model sees images', () => {
+    const at = { status: 'received', direction: 'in' as const };
+    const photo = (key: string) => ({ ...media, mimeType: 'image/png', stored: { key, size: 10 } });
+    expect(contentNote({ direction: 'in', type: 'voice', transcript: 'Oi, tudo bem?' })).toBe('[the customer sent a voice note; its transcript follows]');
+    expect(contentNote({ direction: 'in', type: 'image', media: photo('k') }, { seesImages: true })).toBe('[the customer sent a photo]');
+    expect(contentNote({ direction: 'in', type: 'image', media }, { seesImages: true })).toBe('[the customer sent a photo, which you cannot see]');
+    const recent = [
+      { ...at, type: 'image' as const, text: 'esta?', media: photo('old') },
+      { status: 'sent', direction: 'out' as const, type: 'text' as const, text: 'Sim.' },
+      { ...at, type: 'voice' as const, text: '', transcript: 'E esta aqui?' },
+      { ...at, type: 'image' as const, text: '', media: photo('new') },
+      { ...at, type: 'image' as const, text: '', media: { ...media, mimeType: 'image/jpeg' } },
+    ];
+    expect(toTurns(recent, { seesImages: true })).toEqual([
+      { role: 'user', content: '[the customer sent a photo]\nesta?' },
+      { role: 'assistant', content: 'Sim.' },
+      {
+        role: 'user',
+        content: '[the customer sent a voice note; its transcript follows]\nE esta aqui?\n[the customer sent a photo]\n[the customer sent a photo, which you cannot see]',
+        images: [{ key: 'new', mediaType: 'image/png' }],
+      },
+    ]);
+    expect(toTurns(recent).every((turn) => turn.images === undefined)).toBe(true);
+  });
 });

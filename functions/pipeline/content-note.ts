@@ -20,7 +20,7 @@ const WHAT: Record<string, (who: string) => string> = {
  * A short bracketed note of what a message holds beyond its text, for the model; '' for plain text.
  * The caption, when there is one, is the message's text and follows the note. Names and addresses
  * are the customer's words and are quoted as such. A transcribed voice note's transcript follows its
- * note; a photo the model is shown (`seesImages`) is only named.
+ * note; a kept photo, when the model sees images (`seesImages`), is only named.
  */
 export function contentNote(m: Content, options: { seesImages?: boolean } = {}): string {
   const who = m.direction === 'out' ? 'you' : 'the customer';
@@ -28,7 +28,8 @@ export function contentNote(m: Content, options: { seesImages?: boolean } = {}):
   if ((type === 'voice' || type === 'audio') && m.transcript) {
     return `[${who} sent ${type === 'voice' ? 'a voice note' : 'an audio file'}; its transcript follows]`;
   }
-  if (type === 'image' && options.seesImages) return `[${who} sent a photo]`;
+  // A photo that could not be kept is not shown either.
+  if (type === 'image' && options.seesImages && m.media?.stored) return `[${who} sent a photo]`;
   const what = WHAT[type];
   if (what) return `[${what(who)}]`;
   if (type === 'document') {

@@ -50,9 +50,9 @@ describe('GET /v1/conversations/{id}/messages', () => {
     expect(pages.map((p) => p.map((m) => m.text))).toEqual([['m5', 'm4'], ['m3', 'm2'], ['m1']]);
     for (const m of pages.flat()) {
       expect(Object.keys(m).sort()).toEqual([
-        'author', 'contacts', 'conversationId', 'createdAt', 'deleted', 'direction', 'edited', 'id', 'location', 'media', 'reactions', 'status', 'text', 'type',
+        'author', 'contacts', 'conversationId', 'createdAt', 'deleted', 'direction', 'edited', 'id', 'location', 'media', 'reactions', 'status', 'text', 'transcript', 'type',
       ]);
-      expect(m).toMatchObject({ direction: 'out', author: 'api', type: 'text', media: null, deleted: false, edited: false, reactions: [] });
+      expect(m).toMatchObject({ direction: 'out', author: 'api', type: 'text', media: null, transcript: null, deleted: false, edited: false, reactions: [] });
       expect(new Date(m.createdAt).toISOString()).toBe(m.createdAt);
     }
     expect((await get<Page<Message>>(`/v1/conversations/${id}/messages`)).data).toHaveLength(5);
