@@ -98,7 +98,7 @@ function sayWhatsAppStates(stack: Stack): void {
 /** Only the product's own variables pass through; the dev-only ones above are consumed here. */
 function pickProductEnv(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
   const names = [
-    'AI_BASE_URL', 'AI_API_KEY', 'AI_MODEL', 'API_KEY', 'CORS_ORIGINS', 'LOG_LEVEL', 'WA_SESSIONS', 'WA_STATUS_EVENTS', 'WA_FORWARD_GROUPS',
+    'AI_BASE_URL', 'AI_API_KEY', 'AI_MODEL', 'AI_TRANSCRIPTION_MODEL', 'AI_VISION', 'API_KEY', 'CORS_ORIGINS', 'LOG_LEVEL', 'WA_SESSIONS', 'WA_STATUS_EVENTS', 'WA_FORWARD_GROUPS',
     'CONTACT_REPLIES_PER_HOUR', 'API_RATE_LIMIT_PER_KEY', 'API_RATE_LIMIT_PER_CONTACT', 'WEBHOOK_RETRIES', 'WEBHOOK_RETRY_DELAY',
   ];
   return Object.fromEntries(names.filter((n) => env[n]).map((n) => [n, env[n]]));
