@@ -57,9 +57,9 @@ export async function composeReply(s: Services, settings: AgentSettings, recent:
 }
 
 /**
- * The turns as the model reads them: the photos of the turn being answered go as image file parts, read
- * from the media bucket (only with AI_VISION, so a text message never reads it). A photo gone from
- * the bucket is left out; its note still says one was sent.
+ * The turns as the model reads them: the photos of the turn being answered go as image file parts,
+ * read from the media bucket (only with AI_VISION, so a text message never reads it). A photo gone
+ * from the bucket, or a bucket that fails, leaves the photo out; its note still says one was sent.
  */
 async function withImages(s: Services, turns: Turn[]): Promise<ModelMessage[]> {
   return await Promise.all(
@@ -67,7 +67,10 @@ async function withImages(s: Services, turns: Turn[]): Promise<ModelMessage[]> {
       if (role === 'assistant' || !images?.length || !s.media) return { role, content };
       const parts = await Promise.all(
         images.map(async ({ key, mediaType }) => {
-          const image = await s.media!.get(key);
+          const image = await s.media!.get(key).catch((err: Error) => {
+            s.log.warn({ err: err.message }, 'a photo could not be read from the media bucket; the model gets its note only');
+            return null;
+          });
           return image ? [{ type: 'file' as const, data: image, mediaType }] : [];
         }),
       );
