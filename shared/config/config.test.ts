@@ -62,6 +62,13 @@ describe('configuration', () => {
     expect(problems(() => loadFunctionsConfig({ VERCEL: '1' })).message).toContain('DATABASE_URL is required');
     expect(problems(() => loadSocketHostConfig({ WA_SESSIONS: 'a b' })).problems[0]).toMatch(/^WA_SESSIONS must be/);
   });
+
+  it('understands voice notes and photos only when asked: AI_TRANSCRIPTION_MODEL names a model, AI_VISION is true or false', () => {
+    expect(loadFunctionsConfig({}).AI_TRANSCRIPTION_MODEL).toBeUndefined();
+    expect(loadFunctionsConfig({}).AI_VISION).toBe(false);
+    expect(loadFunctionsConfig({ AI_TRANSCRIPTION_MODEL: 'whisper-1', AI_VISION: 'true' })).toMatchObject({ AI_TRANSCRIPTION_MODEL: 'whisper-1', AI_VISION: true });
+    expect(problems(() => loadFunctionsConfig({ AI_VISION: 'yes' })).problems).toEqual(['AI_VISION must be true or false']);
+  });
 });
 
 describe('a Worker started without its secrets', () => {
