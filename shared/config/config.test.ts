@@ -67,7 +67,7 @@ describe('configuration', () => {
     expect(loadFunctionsConfig({}).AI_TRANSCRIPTION_MODEL).toBeUndefined();
     expect(loadFunctionsConfig({}).AI_VISION).toBe(false);
     expect(loadFunctionsConfig({ AI_TRANSCRIPTION_MODEL: 'whisper-1', AI_VISION: 'true' })).toMatchObject({ AI_TRANSCRIPTION_MODEL: 'whisper-1', AI_VISION: true });
-    expect(problems(() => loadFunctionsConfig({ AI_VISION: 'yes' })).problems).toEqual(['AI_VISION must be true or false']);
+    expect(problems(() => loadFunctionsConfig({ AI_VISION: 'yes' })).problems).toEqual(['AI_VISION must be "true" or "false"']);
   });
 });
 
