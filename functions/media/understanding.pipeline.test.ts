@@ -1,10 +1,8 @@
-import { Hono } from 'hono';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, type Listening } from '../../local/listen.ts';
 import { messageEvent, normalizeMessage } from '../../socket-host/normalize.ts';
 import type { PlaygroundMedia } from '../../socket-host/playground-media.ts';
 import type { ChatContent } from '../../test-support/fake-openai.ts';
+import { subscribeReceiver, type ReceivedWebhook } from '../../test-support/webhook-receiver.ts';
 import { eventually, startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
 
 const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 131 + seed * 7 + (i >> 8)) % 256);
@@ -18,8 +16,8 @@ const HEARD: Record<number, string> = {
 
 let t: PipelineStack;
 let blind: PipelineStack;
-let receiver: Listening;
-const received: { type: string; data: { message: Record<string, unknown> } }[] = [];
+let receiver: { close(): Promise<void> } | undefined;
+let received: ReceivedWebhook<{ message: Record<string, unknown> }>[] = [];
 
 beforeAll(async () => {
   [t, blind] = await Promise.all([
@@ -32,14 +30,9 @@ beforeAll(async () => {
     // Neither a transcription model nor vision: the agent is told what it could not read.
     startPipelineStack({ reply: () => 'Não consigo ver fotos, pode descrever?' }),
   ]);
-  let secret = '';
-  const app = new Hono().post('/hook', async (c) => {
-    received.push(new Webhook(secret).verify(await c.req.text(), Object.fromEntries(c.req.raw.headers)) as (typeof received)[number]);
-    return c.body(null, 204);
-  });
-  receiver = await listen(app.fetch);
-  const res = await t.api('/v1/webhooks', { method: 'POST', body: JSON.stringify({ url: `${receiver.url}/hook`, events: ['message.received'] }) });
-  secret = (await res.json()).secret;
+  const subscribed = await subscribeReceiver<{ message: Record<string, unknown> }>(t, ['message.received']);
+  ({ received } = subscribed);
+  receiver = subscribed;
 });
 afterAll(async () => {
   await Promise.all([t?.stop(), blind?.stop()]);

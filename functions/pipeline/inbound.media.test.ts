@@ -1,17 +1,15 @@
-import { Hono } from 'hono';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, type Listening } from '../../local/listen.ts';
 import type { proto } from '@whiskeysockets/baileys';
 import { fixtures } from '../../socket-host/normalize.fixtures.ts';
 import type { PlaygroundMedia } from '../../socket-host/playground-media.ts';
 import { textOf } from '../../test-support/fake-openai.ts';
+import { subscribeReceiver, type ReceivedWebhook } from '../../test-support/webhook-receiver.ts';
 import { eventually, startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
 
 let t: PipelineStack;
 const DURING = { phone: '15550910400', id: '3EB0DELETEDURING00001' };
-let receiver: Listening;
-const received: { type: string; data: { conversationId: string; message: Record<string, unknown> } }[] = [];
+let receiver: { close(): Promise<void> } | undefined;
+let received: ReceivedWebhook<{ conversationId: string; message: Record<string, unknown> }>[] = [];
 
 beforeAll(async () => {
   // A window long enough for a delete sent right after its message to arrive before the reply.
@@ -25,14 +23,9 @@ beforeAll(async () => {
       return 2000;
     },
   });
-  let secret = '';
-  const app = new Hono().post('/hook', async (c) => {
-    received.push(new Webhook(secret).verify(await c.req.text(), Object.fromEntries(c.req.raw.headers)) as (typeof received)[number]);
-    return c.body(null, 204);
-  });
-  receiver = await listen(app.fetch);
-  const res = await t.api('/v1/webhooks', { method: 'POST', body: JSON.stringify({ url: `${receiver.url}/hook`, events: ['message.received'] }) });
-  secret = (await res.json()).secret;
+  const subscribed = await subscribeReceiver<{ conversationId: string; message: Record<string, unknown> }>(t, ['message.received']);
+  ({ received } = subscribed);
+  receiver = subscribed;
 });
 afterAll(async () => {
   await t?.stop();

@@ -1,30 +1,16 @@
-import { Hono } from 'hono';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, type Listening } from '../../local/listen.ts';
+import { subscribeReceiver, type ReceivedWebhook } from '../../test-support/webhook-receiver.ts';
 import { eventually, startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
 
 let t: PipelineStack;
-let receiver: Listening;
-const received: { type: string; data: Record<string, unknown> }[] = [];
-let secret = '';
+let receiver: { close(): Promise<void> } | undefined;
+let received: ReceivedWebhook<Record<string, unknown>>[] = [];
 
 beforeAll(async () => {
   t = await startPipelineStack({ reply: () => 'Sure, see you at 5.' });
-  const app = new Hono().post('/hook', async (c) => {
-    const body = await c.req.text();
-    // Verified exactly as an integrator would, with the standardwebhooks package.
-    received.push(new Webhook(secret).verify(body, Object.fromEntries(c.req.raw.headers)) as (typeof received)[number]);
-    return c.body(null, 204);
-  });
-  receiver = await listen(app.fetch);
-  const res = await fetch(`${t.stack.urls.functions}/v1/webhooks`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ url: `${receiver.url}/hook`, events: ['message.received', 'message.sent', 'conversation.paused'] }),
-  });
-  expect(res.status).toBe(201);
-  secret = (await res.json()).secret;
+  const subscribed = await subscribeReceiver<Record<string, unknown>>(t, ['message.received', 'message.sent', 'conversation.paused']);
+  ({ received } = subscribed);
+  receiver = subscribed;
 });
 afterAll(async () => {
   await t?.stop();

@@ -3,16 +3,13 @@
  * the outcome from the socket-host's status event, and integrators get the same single `message.sent`
  * as for a reply sent at once.
  */
-import { Hono } from 'hono';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, type Listening } from '../../local/listen.ts';
+import { subscribeReceiver, type ReceivedWebhook } from '../../test-support/webhook-receiver.ts';
 import { eventually, startPipelineStack, type PipelineStack } from '../../test-support/pipeline-stack.ts';
 
 let t: PipelineStack;
-let receiver: Listening;
-const received: { type: string; data: Record<string, unknown> }[] = [];
-let secret = '';
+let receiver: { close(): Promise<void> } | undefined;
+let received: ReceivedWebhook<Record<string, unknown>>[] = [];
 
 beforeAll(async () => {
   t = await startPipelineStack({
@@ -25,15 +22,9 @@ beforeAll(async () => {
       send: { answerWithinMs: 1, socketCheckMs: 20 },
     },
   });
-  const app = new Hono().post('/hook', async (c) => {
-    const body = await c.req.text();
-    received.push(new Webhook(secret).verify(body, Object.fromEntries(c.req.raw.headers)) as (typeof received)[number]);
-    return c.body(null, 204);
-  });
-  receiver = await listen(app.fetch);
-  const res = await t.api('/v1/webhooks', { method: 'POST', body: JSON.stringify({ url: `${receiver.url}/hook`, events: ['message.sent', 'message.status'] }) });
-  expect(res.status).toBe(201);
-  secret = (await res.json()).secret;
+  const subscribed = await subscribeReceiver<Record<string, unknown>>(t, ['message.sent', 'message.status']);
+  ({ received } = subscribed);
+  receiver = subscribed;
 });
 afterAll(async () => {
   await t?.stop();
