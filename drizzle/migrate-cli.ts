@@ -38,7 +38,8 @@ async function target(env: z.output<typeof schema>): Promise<Target> {
     const { PGlite } = await import('@electric-sql/pglite');
     const { drizzle } = await import('drizzle-orm/pglite');
     const { migrate } = await import('drizzle-orm/pglite/migrator');
-    const client = new PGlite(dir);
+    const { PGLITE_EXTENSIONS } = await import('../local/neon/pglite-extensions.ts');
+    const client = new PGlite(dir, { extensions: PGLITE_EXTENSIONS });
     return {
       label: `the local PGlite database in ${dir}`,
       apply: () => migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER }),

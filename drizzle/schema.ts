@@ -3,17 +3,20 @@
  * migrations under drizzle/migrations; every index below serves a query the code makes (named beside it).
  */
 import { sql } from 'drizzle-orm';
+import type { OutboundMediaRef } from '../shared/contracts/send-request.ts';
 import type { ContactCard, Location, MediaRef, MessageType } from '../shared/contracts/wa-event.ts';
 import {
   bigint,
   bigserial,
   boolean,
+  customType,
   date,
   index,
   integer,
   jsonb,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -23,13 +26,22 @@ import {
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
-/** A linked WhatsApp number held by the socket-host; the lease makes sure one socket owns it. */
+/**
+ * A WhatsApp number held by the socket-host; the lease makes sure one socket owns it. A number added
+ * through POST /v1/sessions has `added_at` set (the socket-host starts every such row); a row the
+ * lease wrote for a WA_SESSIONS seed has it null, so dropping a seed from WA_SESSIONS still drops it.
+ */
 export const waSessions = pgTable('wa_sessions', {
   id: text('id').primaryKey(),
+  /** What the team calls the number ("Sales", "Support Lisbon"); set when it is added through the API. */
+  name: text('name'),
+  addedAt: timestamp('added_at', { withTimezone: true }),
   phone: text('phone'),
   status: text('status').notNull().default('not_linked'),
   statusReason: text('status_reason'),
   leaseOwner: text('lease_owner'),
+  /** Where the functions reach the lease holder (SOCKET_HOST_PUBLIC_URL); null: at SOCKET_HOST_URL. */
+  leaseOwnerUrl: text('lease_owner_url'),
   leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
   updatedAt: updatedAt(),
 });
@@ -71,6 +83,8 @@ export const waSentMessages = pgTable(
     seq: bigserial('seq', { mode: 'number' }).notNull(),
     text: text('text'),
     typing: boolean('typing').notNull().default(false),
+    /** A file to send with `text` as its caption: where the functions keep it, never the bytes. */
+    media: jsonb('media').$type<OutboundMediaRef>(),
     error: text('error'),
     createdAt: createdAt(),
   },
@@ -106,6 +120,19 @@ export const conversations = pgTable(
     phone: text('phone'),
     name: text('name'),
     pausedUntil: timestamp('paused_until', { withTimezone: true }),
+    /** Set when the agent handed the customer to a person (handoff_to_human); cleared by resuming. */
+    needsHumanSince: timestamp('needs_human_since', { withTimezone: true }),
+    /**
+     * The customer message whose reply handed off: the pause is not for that reply, which still goes
+     * out if its writer died after the handoff and a redelivery finishes it.
+     */
+    handoffMessageId: uuid('handoff_message_id'),
+    /**
+     * The model's summary of the turns that fell out of AI_MAX_INPUT_TOKENS (agent/summary.ts), sent
+     * instead of them; `summary_until` is the time of the last message it covers.
+     */
+    summary: text('summary'),
+    summaryUntil: timestamp('summary_until', { withTimezone: true }),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: createdAt(),
   },
@@ -147,7 +174,10 @@ export const messages = pgTable(
      * then where the decrypted file is kept, or why it could not be.
      */
     media: jsonb('media').$type<StoredMedia>(),
-    /** A voice note's or audio's words, transcribed once when it arrives; null if it could not be. */
+    /**
+     * The text the agent reads of a voice note, audio or document, made once when it arrives: a voice
+     * note's or audio's words (transcribed), a PDF's text (the first 20,000 characters); null if it could not be.
+     */
     transcript: text('transcript'),
     location: jsonb('location').$type<Location>(),
     contacts: jsonb('contacts').$type<ContactCard[]>(),
@@ -164,10 +194,19 @@ export const messages = pgTable(
     part: integer('part').notNull().default(0),
     inputTokens: integer('input_tokens'),
     outputTokens: integer('output_tokens'),
+    /**
+     * For agent replies: how long the claim was held until the reply's text was written (knowledge
+     * search, model calls, tools), in milliseconds by the database's clock (pipeline/reply-claim.ts).
+     */
+    composeMs: integer('compose_ms'),
+    /** When the socket-host first accepted this outbound message for sending (outbound/deliver.ts). */
+    handedAt: timestamp('handed_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
+    // the reply metrics of GET /v1/usage: agent replies (first parts) of a period
+    index('messages_reply_metrics').on(t.createdAt).where(sql`${t.replyTo} is not null and ${t.part} = 0`),
     // idempotent store of every WhatsApp message, however often it is redelivered
     uniqueIndex('messages_wa_id').on(t.sessionId, t.waMessageId),
     // conversation history (model context) and GET /v1/conversations/{id}/messages
@@ -179,7 +218,13 @@ export const messages = pgTable(
 
 export type KeywordRule = { match: 'contains' | 'equals' | 'starts_with' | 'regex'; pattern: string; reply: string };
 
-/** The agent's behaviour; a single row with id 'default'. */
+/** A team's HTTP tool: the model calls it with arguments matching `parameters` (a JSON Schema object). */
+export type AgentTool = { name: string; description: string; url: string; parameters: Record<string, unknown> };
+
+/**
+ * The agent's behaviour, one row per profile: id 'default' applies to every number without its own,
+ * id 'session:<sessionId>' is that number's own profile (':' never occurs in a session id).
+ */
 export const agentSettings = pgTable('agent_settings', {
   id: text('id').primaryKey(),
   instructions: text('instructions').notNull(),
@@ -192,6 +237,11 @@ export const agentSettings = pgTable('agent_settings', {
   burstWindowMs: integer('burst_window_ms').notNull().default(2500),
   humanPauseMinutes: integer('human_pause_minutes').notNull().default(30),
   replyToGroups: boolean('reply_to_groups').notNull().default(false),
+  /** Send read receipts for what the customer said when the agent answers it, as a person reading it would. */
+  markReadOnReply: boolean('mark_read_on_reply').notNull().default(false),
+  tools: jsonb('tools').$type<AgentTool[]>().notNull().default([]),
+  /** Signs the calls to the team's tools (Standard Webhooks, whsec_…); made with the row, shown by PUT only. */
+  toolsSecret: text('tools_secret'),
   updatedAt: updatedAt(),
 });
 
@@ -288,3 +338,67 @@ export const usageDaily = pgTable(
   // upsert per (day, metric); GET /v1/usage reads a day range
   (t) => [primaryKey({ columns: [t.day, t.metric] })],
 );
+
+/** PostgreSQL's full-text document type (drizzle has no column builder for it). */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/** The business's own material the agent answers from: one row per uploaded document. */
+export const knowledgeDocuments = pgTable(
+  'knowledge_documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    title: text('title').notNull(),
+    /** The number whose agent answers from it; null: shared by every number. */
+    sessionId: text('session_id'),
+    /** How it was sent: `text` (JSON or text/plain), `markdown` or `pdf` (its extracted text is kept). */
+    sourceType: text('source_type', { enum: ['text', 'markdown', 'pdf'] }).notNull(),
+    /** The whole text as uploaded (a PDF's as extracted): GET /v1/knowledge/{id} shows it. */
+    text: text('text').notNull(),
+    chunks: integer('chunks').notNull(),
+    createdAt: createdAt(),
+  },
+  // GET /v1/knowledge: newest first
+  (t) => [index('knowledge_documents_recent').on(t.createdAt.desc(), t.id.desc())],
+);
+
+/**
+ * A document's passages, what search ranks and the agent is given. `search_text` is the title and the
+ * passage lowercased without accents (what customers type); `tsv` indexes it with Portuguese and English
+ * stemming (the `knowledge_pt` / `knowledge_en` configurations of the migration); `embedding` is set only
+ * with AI_EMBEDDING_MODEL. A real[] rather than pgvector's type: the same column works on every
+ * PostgreSQL the project runs on (Neon, PGlite, a plain server), and a business's material is small
+ * enough that cosine similarity over every passage is cheap.
+ */
+export const knowledgePassages = pgTable(
+  'knowledge_passages',
+  {
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => knowledgeDocuments.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    text: text('text').notNull(),
+    searchText: text('search_text').notNull(),
+    tsv: tsvector('tsv')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('knowledge_pt'::regconfig, search_text) || to_tsvector('knowledge_en'::regconfig, search_text)`),
+    embedding: real('embedding').array(),
+  },
+  // GET /v1/knowledge/{id}: a document's passages in order (and the cascade on delete)
+  (t) => [primaryKey({ columns: [t.documentId, t.position] })],
+);
+
+/**
+ * The team's alerts (functions/alerts), one row per condition: shared by every isolate and kept over
+ * restarts, so each condition is announced once when it opens and once when it clears. A condition
+ * that opens again after it was resolved reuses its row (a new `opened_at`, the rest cleared).
+ */
+export const alerts = pgTable('alerts', {
+  /** The condition: `logged_out:<session>`, `down:<session>`, `dead_letters`, `subscriber:<id>`, `model`, `free_tier:<tier>`. */
+  key: text('key').primaryKey(),
+  /** The sentence the alert says, refreshed while the condition lasts. */
+  detail: text('detail').notNull(),
+  openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Set by whoever sends the alert, before it sends (an atomic claim: one sender per transition). */
+  notifiedAt: timestamp('notified_at', { withTimezone: true }),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+});

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { env } from 'hono/adapter';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { loadFunctionsConfig } from '../shared/config/functions-config.ts';
+import { bodyLimits } from './body-limits.ts';
 import { ApiError, renderError } from './errors.ts';
 import { health } from './health/route.ts';
 import { hooks } from './hooks/route.ts';
@@ -40,16 +40,10 @@ export function newApp(options: AppOptions = {}) {
   });
   app.use(countRequests);
   app.use(secureHeaders());
-  app.use(
-    bodyLimit({
-      maxSize: 256 * 1024,
-      onError: () => {
-        // The rest of the body is never read, so the connection cannot carry another request.
-        throw new ApiError('PAYLOAD_TOO_LARGE', 'The request body is larger than 256 KiB.', { Connection: 'close' });
-      },
-    }),
-  );
+  app.use(bodyLimits());
 
+  // The team's console (static files: Workers assets in the cloud, local/console-files.ts on Node).
+  app.get('/', (c) => c.redirect('/console', 302));
   app.route('/api/health', health);
   // Before the /hooks sub-app, whose own signature check would otherwise run a second time.
   app.post(DELIVERY_HOOK_PATH, verifyQStash, webhookDeliveryHook);

@@ -27,12 +27,20 @@ describe('GitHub workflows', () => {
 });
 
 describe('Vercel', () => {
-  it('routes every path to a function that exports the same app as Workers', () => {
+  it('routes every path but the console’s files to a function that exports the same app as Workers', () => {
     const config = JSON.parse(readFileSync('vercel.json', 'utf8'));
     const [entry] = Object.keys(config.functions);
     expect(entry).toBe('api/index.ts');
     expect(readFileSync(entry!, 'utf8')).toMatch(/export \{ default \} from '\.\.\/functions\/index\.ts'/);
-    expect(config.rewrites).toEqual([{ source: '/(.*)', destination: '/api' }]);
+    // Files in the output directory (the console) are served before rewrites apply; a console client
+    // route gets its index.html, and every other path reaches the function.
+    expect(config.outputDirectory).toBe('console/dist');
+    // /console/docs is the API reference's own page (docs.html), not a client route.
+    expect(config.rewrites).toEqual([
+      { source: '/console/docs', destination: '/console/docs.html' },
+      { source: '/console/(.*)', destination: '/console/index.html' },
+      { source: '/(.*)', destination: '/api' },
+    ]);
   });
 });
 
@@ -42,5 +50,12 @@ describe('wrangler.toml', () => {
     expect(toml).toMatch(/^main = "functions\/index\.ts"$/m);
     expect(toml).toMatch(/^MODE = "cloud"$/m);
     expect(toml).toMatch(/^preview_urls = true$/m);
+  });
+
+  it('serves the console as static assets and runs the Worker first for every other path', () => {
+    const toml = readFileSync('wrangler.toml', 'utf8');
+    expect(toml).toMatch(/^directory = "\.\/console\/dist"$/m);
+    expect(toml).toMatch(/^not_found_handling = "single-page-application"$/m);
+    expect(toml).toMatch(/^run_worker_first = \["\/\*", "!\/console", "!\/console\/\*"\]$/m);
   });
 });

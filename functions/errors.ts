@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { ConfigError } from '../shared/config/parse-env.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { HonoEnv } from './hono-env.ts';
+import { reportToSentry } from './sentry/report.ts';
 
 export { ApiError, ERROR_STATUS, errorBody, type ErrorCode, type FieldProblem } from '../shared/api-error.ts';
 import { ApiError, ERROR_STATUS, errorBody, type ErrorCode } from '../shared/api-error.ts';
@@ -31,6 +32,7 @@ export function renderError(err: unknown, c: Context<HonoEnv>): Response {
     return c.json(errorBody('UNAVAILABLE', `The service is not configured yet. ${err.message}`, requestId), 503);
   }
   c.get('log')?.error({ err: String(err), stack: (err as Error)?.stack, requestId }, 'unhandled error');
+  reportToSentry(c, c.req.path.startsWith('/hooks/') ? 'failed_hook' : 'unexpected_error', { error: err });
   return c.json(errorBody('INTERNAL', 'Something went wrong on our side; it was logged.', requestId), 500);
 }
 

@@ -6,6 +6,7 @@ import type { FunctionsConfig } from '../shared/config/functions-config.ts';
 import type { MediaBucket } from './media/bucket.ts';
 import { LocalFolderBucket } from './media/local-folder-bucket.ts';
 import { isR2Binding, R2MediaBucket } from './media/r2-bucket.ts';
+import { S3MediaBucket } from './media/s3-bucket.ts';
 import { countRedisCommands } from './usage/count-redis.ts';
 import { UsageMeter } from './usage/meter.ts';
 
@@ -49,9 +50,18 @@ export function createServices(config: FunctionsConfig, log?: Logger, bindings: 
   return services;
 }
 
-/** R2 when the Worker has a `MEDIA_BUCKET` binding, else a folder (`MEDIA_DIR`; locally `.data/media`), else none. */
+/**
+ * The first that is configured: R2 through the Worker's `MEDIA_BUCKET` binding (no keys to keep), an
+ * S3-compatible bucket (`MEDIA_S3_*`, for Vercel and Node), a folder (`MEDIA_DIR`; locally `.data/media`).
+ * None in the cloud without them: media messages are kept and shown, their files unavailable.
+ */
 function mediaBucket(config: FunctionsConfig, binding: unknown): MediaBucket | undefined {
   if (isR2Binding(binding)) return new R2MediaBucket(binding);
+  const { MEDIA_S3_ENDPOINT: endpoint, MEDIA_S3_BUCKET: bucket, MEDIA_S3_ACCESS_KEY_ID: accessKeyId, MEDIA_S3_SECRET_ACCESS_KEY: secretAccessKey } = config;
+  // The config refuses a partial set, so one present means all are.
+  if (endpoint && bucket && accessKeyId && secretAccessKey) {
+    return new S3MediaBucket({ endpoint, bucket, accessKeyId, secretAccessKey, region: config.MEDIA_S3_REGION });
+  }
   const dir = config.MEDIA_DIR ?? (config.MODE === 'local' ? '.data/media' : undefined);
   return dir ? new LocalFolderBucket(dir) : undefined;
 }

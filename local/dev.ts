@@ -9,6 +9,9 @@ import { z } from 'zod';
 import { ConfigError, parseEnv, port, postgresUrl } from '../shared/config/parse-env.ts';
 import { LOCAL_SERVICES_PORT } from '../shared/config/local-defaults.ts';
 import { PLAYGROUND_SESSION_ID } from '../socket-host/host.ts';
+import { ensureConsoleBuilt } from './console-build.ts';
+import { startAlertsTimer } from '../functions/alerts/local-timer.ts';
+import { startRetentionTimer } from '../functions/retention/local-timer.ts';
 import { sessionSentence } from './session-words.ts';
 import { startStack, type Stack } from './stack.ts';
 
@@ -31,6 +34,7 @@ async function main() {
   const dataDir = resolve(env.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   console.log(`ia_agent: starting the local stack (data in ${dataDir})…`);
+  await ensureConsoleBuilt();
 
   const { DATABASE_URL, REDIS_URL, PORT, SOCKET_HOST_PORT, LOCAL_SERVICES_PORT: servicesPort, ...rest } = env;
   const stack = await startStack({
@@ -42,6 +46,10 @@ async function main() {
     playground: true,
     logLevel: rest.LOG_LEVEL,
   });
+  // RETENTION_DAYS: the daily purge the cloud gets from a cron or a QStash schedule.
+  const retention = startRetentionTimer(stack.functions.services);
+  // ALERT_WEBHOOK_URL: the 2-minute alert check the cloud gets from a cron or a QStash schedule.
+  const alertsTimer = startAlertsTimer(stack.functions.services);
   const where = stack.describe();
   const admin = stack.adminKey.generated
     ? `${stack.adminKey.generated}   ← shown once: copy it now (stored hashed)`
@@ -53,6 +61,7 @@ async function main() {
       '',
       `ia_agent is up in ${Math.round(performance.now() - started)} ms`,
       `  functions    ${stack.urls.functions}   (health: ${stack.urls.functions}/api/health)`,
+      `  console      ${stack.urls.functions}/console   (sign in with the admin key)`,
       `  playground   ${stack.urls.functions}/playground`,
       `  socket-host  ${stack.urls.socketHost}`,
       `  stand-ins    ${stack.urls.services}   (QStash /v2, Upstash Redis /redis, Neon /sql)`,
@@ -70,6 +79,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping…`);
+    retention?.stop();
+    alertsTimer?.stop();
     await stack.stop();
     console.log('stopped; data kept for the next start.');
     process.exit(0);
@@ -98,8 +109,13 @@ function sayWhatsAppStates(stack: Stack): void {
 /** Only the product's own variables pass through; the dev-only ones above are consumed here. */
 function pickProductEnv(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
   const names = [
-    'AI_BASE_URL', 'AI_API_KEY', 'AI_MODEL', 'AI_TRANSCRIPTION_MODEL', 'AI_VISION', 'API_KEY', 'CORS_ORIGINS', 'LOG_LEVEL', 'WA_SESSIONS', 'WA_STATUS_EVENTS', 'WA_FORWARD_GROUPS',
-    'CONTACT_REPLIES_PER_HOUR', 'API_RATE_LIMIT_PER_KEY', 'API_RATE_LIMIT_PER_CONTACT', 'WEBHOOK_RETRIES', 'WEBHOOK_RETRY_DELAY',
+    'AI_BASE_URL', 'AI_API_KEY', 'AI_MODEL', 'AI_TRANSCRIPTION_MODEL', 'AI_EMBEDDING_MODEL', 'AI_MAX_INPUT_TOKENS', 'AI_VISION', 'API_KEY', 'CORS_ORIGINS', 'LOG_LEVEL', 'WA_SESSIONS', 'WA_STATUS_EVENTS', 'WA_FORWARD_GROUPS',
+    'CONTACT_REPLIES_PER_HOUR', 'API_RATE_LIMIT_PER_KEY', 'API_RATE_LIMIT_PER_CONTACT', 'WEBHOOK_RETRIES', 'WEBHOOK_RETRY_DELAY', 'RETENTION_DAYS', 'ALERT_WEBHOOK_URL',
+    'SENTRY_DSN',
+    // What /v1/usage prices the counted usage at.
+    'PRICE_CURRENCY', 'PRICE_MODEL_INPUT_PER_MTOK', 'PRICE_MODEL_OUTPUT_PER_MTOK', 'PRICE_QSTASH_PER_100K', 'PRICE_REDIS_PER_100K', 'PRICE_WORKERS_PER_MILLION',
+    // A local MinIO (or a real bucket) instead of the .data/media folder.
+    'MEDIA_S3_ENDPOINT', 'MEDIA_S3_BUCKET', 'MEDIA_S3_ACCESS_KEY_ID', 'MEDIA_S3_SECRET_ACCESS_KEY', 'MEDIA_S3_REGION',
   ];
   return Object.fromEntries(names.filter((n) => env[n]).map((n) => [n, env[n]]));
 }

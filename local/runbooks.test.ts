@@ -4,8 +4,7 @@
  * queue, PostgreSQL) with `bash`, `curl` and `node`, as a person would paste them.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QSTASH_DEV_CREDENTIALS } from '../shared/config/qstash-dev-credentials.ts';
@@ -43,7 +42,9 @@ function runBash(script: string, options: { cwd: string; timeout: number; env: N
 
 let t: PipelineStack;
 let restoreInto: Awaited<ReturnType<typeof createTestDatabase>>;
-const cwd = mkdtempSync(join(tmpdir(), 'ia-agent-runbook-'));
+// Inside the checkout (under the ignored .data/), where a person runs them: `npm run smoke` finds the project from there.
+mkdirSync('.data', { recursive: true });
+const cwd = mkdtempSync(join(process.cwd(), '.data', 'runbook-'));
 beforeAll(async () => {
   t = await startPipelineStack();
   restoreInto = await createTestDatabase();
@@ -58,7 +59,7 @@ afterAll(async () => {
 describe('docs/runbooks.md', () => {
   it('finds the commands it documents', () => {
     const commands = runbookCommands(readFileSync('docs/runbooks.md', 'utf8')).join('\n');
-    for (const route of ['/v1/sessions/default/qr.png', '/v1/sessions/default/restart', '/v1/sessions/default/logout', '/v2/dlq', '/resume', 'pg_dump']) {
+    for (const route of ['/v1/sessions/default/qr.png', '/v1/sessions/default/restart', '/v1/sessions/default/logout', '/v2/dlq', '/resume', 'npm run backup', 'npm run restore', 'npm run smoke -- $B']) {
       expect(commands).toContain(route);
     }
   });
@@ -99,6 +100,7 @@ describe('docs/runbooks.md', () => {
     expect(said).toContain(`"id":"${conversation.id}"`);
     expect(said).toMatch(/"paused":false/); // resumed
     const restored = spawnSync('psql', [restoreInto.url, '-tAc', 'select count(*) from conversations'], { encoding: 'utf8' });
-    expect(restored.stdout.trim()).toBe('1'); // the dump restored into the empty database
+    expect(restored.stdout.trim()).toBe('1'); // the backup restored into the empty database
+    expect(said).toMatch(/^✓ hook .*\n[\s\S]*Smoke check passed for /m); // the smoke check, signed hook included
   }, 120_000);
 });

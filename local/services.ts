@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { latencyFor, NO_LATENCY, sleep, type LatencyProfile } from './cloud-latency.ts';
 import { createNeonStandIn, pgliteBackend, postgresBackend } from './neon/index.ts';
 import { createQStashStandIn } from './qstash/index.ts';
 import { createRedisStandIn } from './redis/index.ts';
@@ -13,6 +14,8 @@ export type StandInOptions = {
   redisToken: string;
   qstashRetryDelayMs?: (retried: number) => number;
   log?: (line: string) => void;
+  /** Latency added to each call (see cloud-latency.ts); none by default. `setLatency` changes it. */
+  latency?: LatencyProfile;
 };
 
 /**
@@ -20,6 +23,7 @@ export type StandInOptions = {
  * served as one app on one port. They speak the real protocols, so product code uses the real clients.
  */
 export function createStandIns(options: StandInOptions) {
+  let latency = options.latency ?? NO_LATENCY;
   const backend = options.databaseUrl
     ? postgresBackend(options.databaseUrl, 10, { log: options.log })
     : pgliteBackend(options.dataDir ? `${options.dataDir}/pglite` : undefined);
@@ -29,9 +33,19 @@ export function createStandIns(options: StandInOptions) {
     dataFile: options.dataDir ? `${options.dataDir}/qstash.json` : undefined,
     retryDelayMs: options.qstashRetryDelayMs,
     log: options.log,
+    // The time QStash takes from accepting a message to calling its destination.
+    fetch: async (input, init) => {
+      await sleep(latency.qstashDeliveryMs);
+      return await fetch(input, init);
+    },
   });
 
   const app = new Hono();
+  // The network a call would cross in the cloud, before the stand-in answers it.
+  app.use(async (c, next) => {
+    await sleep(latencyFor(latency, c.req.method, c.req.path));
+    await next();
+  });
   app.route('/redis', redis.app);
   app.route('/', neon.app);
   app.route('/', qstash.app);
@@ -41,6 +55,13 @@ export function createStandIns(options: StandInOptions) {
     neon,
     redis,
     qstash,
+    /** Changes the latency added to each call from now on (the bench runs one phase per profile). */
+    setLatency(profile: LatencyProfile) {
+      latency = profile;
+    },
+    get latency() {
+      return latency;
+    },
     describe: () => ({
       database: options.databaseUrl ? 'postgresql' : options.dataDir ? 'pglite (on disk)' : 'pglite (in memory)',
       redis: redis.backend === 'redis' ? 'redis' : 'embedded',

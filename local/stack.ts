@@ -8,6 +8,7 @@ import { ensureAdminKey } from '../functions/keys/api-keys.ts';
 import { startFunctions } from '../functions/node-server.ts';
 import { createServices } from '../functions/services.ts';
 import { startSocketHost, type SocketHost, type SocketHostOptions } from '../socket-host/host.ts';
+import { closeSocketHostSentry, initSocketHostSentry, sentryLogHooks, socketHostSentryActive } from '../socket-host/sentry.ts';
 import { freePort } from './free-port.ts';
 import { STAND_IN_REDIS_TOKEN, standInEnv } from '../shared/config/local-defaults.ts';
 import { createStandIns, type StandIns } from './services.ts';
@@ -79,6 +80,12 @@ export async function startStack(options: StackOptions = {}) {
   await migrateDatabase(db);
   const adminKey = await ensureAdminKey(db, functionsConfig.API_KEY);
 
+  // SENTRY_DSN: the embedded socket-host reports as the container's does (one @sentry/node client for
+  // the process). Uncaught errors are left to Node here: this process is also the functions' and the
+  // tests', and an error of theirs is not the socket-host's.
+  const ownsSentry = !socketHostSentryActive() && (await initSocketHostSentry(socketHostConfig.SENTRY_DSN, { catchUnhandled: false }));
+  // Its own root logger, carrying the hooks that report failures; the functions' lines go to theirs.
+  const hostLog = pino({ level: options.logLevel ?? options.env?.LOG_LEVEL ?? 'silent', hooks: sentryLogHooks() }).child({ side: 'socket-host' });
   const startHost = () =>
     startSocketHost({
       config: { ...socketHostConfig, listenPort: socketHostPort },
@@ -87,11 +94,11 @@ export async function startStack(options: StackOptions = {}) {
       mediaCdn,
       tuning: options.socketHostTuning,
       printQr: options.makeSocket === undefined,
-      log: log.child({ side: 'socket-host' }),
+      log: hostLog,
     });
   let socketHost: SocketHost | undefined = await startHost();
   const functionsServices = createServices(functionsConfig, log.child({ side: 'functions' }));
-  const functions = await startFunctions({ services: functionsServices, port: functionsPort });
+  const functions = await startFunctions({ services: functionsServices, port: functionsPort, console: true });
 
   return {
     urls: { functions: functions.url, socketHost: `http://127.0.0.1:${socketHostPort}`, services: servicesServer.url },
@@ -121,6 +128,7 @@ export async function startStack(options: StackOptions = {}) {
       await standIns!.close();
       await servicesServer.close();
       await ownCdn?.close();
+      if (ownsSentry) await closeSocketHostSentry();
     },
   };
 }

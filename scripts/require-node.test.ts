@@ -7,7 +7,21 @@ const { supports, sentence } = createRequire(import.meta.url)('./require-node.cj
   supports: (version: string) => boolean;
   sentence: (version: string) => string;
 };
-const scripts = JSON.parse(readFileSync('package.json', 'utf8')).scripts as Record<string, string>;
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string>; engines: { node: string } };
+const scripts = pkg.scripts;
+
+/** Whether `version` is in an `engines` range made of `^x.y.z` and `>=x.y.z` alternatives (all ours uses). */
+function inEngines(range: string, version: string): boolean {
+  const parse = (v: string) => v.split('.').map(Number) as [number, number, number];
+  const compare = (a: number[], b: number[]) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
+  const v = parse(version);
+  return range.split('||').some((part) => {
+    const [, op, at] = part.trim().match(/^(\^|>=)(\d+\.\d+\.\d+)$/) ?? [];
+    if (!op || !at) throw new Error(`engines.node: cannot read "${part.trim()}"`);
+    const min = parse(at);
+    return compare(v, min) >= 0 && (op === '>=' || v[0] === min[0]);
+  });
+}
 const PREFLIGHT = 'node scripts/require-node.cjs && ';
 
 // The machine's own Node (Debian's, v20 here) is what a new user runs `npm run dev` with.
@@ -23,6 +37,12 @@ describe('the Node version preflight', () => {
   it('knows which Node versions run .ts files without flags', () => {
     const table = { '20.20.2': false, '22.17.1': false, '22.18.0': true, '23.5.0': false, '23.6.0': true, '24.0.0': true, '26.1.0': true };
     expect(Object.fromEntries(Object.keys(table).map((v) => [v, supports(v)]))).toEqual(table);
+  });
+
+  it('and package.json’s engines say the same, so npm warns about exactly the versions the preflight refuses', () => {
+    for (const v of ['20.20.2', '22.17.1', '22.18.0', '22.20.0', '23.0.0', '23.5.0', '23.6.0', '24.0.0', '26.1.0']) {
+      expect(inEngines(pkg.engines.node, v), v).toBe(supports(v));
+    }
   });
 
   it('lets the Node running the tests through without a word', () => {

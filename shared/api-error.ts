@@ -17,6 +17,8 @@ export const ERROR_STATUS = {
   ALREADY_LINKED: 409,
   /** No QR code in the session's current state (the message names it). */
   NO_QR_CODE: 409,
+  /** A WhatsApp call (read, react, look up…) for a number that is not connected right now (the message says its state). */
+  SESSION_NOT_OPEN: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
   IDEMPOTENCY_KEY_IN_USE: 409,
   PAYLOAD_TOO_LARGE: 413,

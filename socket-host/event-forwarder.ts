@@ -1,10 +1,11 @@
 /**
  * Turns what a socket emits into outbox events: messages (minus our own echoes and the kinds not
- * forwarded) and delivery statuses (only failures unless WA_STATUS_EVENTS=all).
+ * forwarded), delivery statuses (only failures unless WA_STATUS_EVENTS=all) and the LID ↔ phone
+ * pairs WhatsApp announces.
  */
-import type { BaileysEventMap } from '@whiskeysockets/baileys';
+import { isHostedLidUser, isLidUser, type BaileysEventMap } from '@whiskeysockets/baileys';
 import { observedAt } from './observed-at.ts';
-import { messageEvent, normalizeMessage, normalizeStatusUpdate, statusEvent, type MessageKind } from './normalize.ts';
+import { contactMappingEvent, messageEvent, normalizeMessage, normalizeStatusUpdate, phoneOf, statusEvent, type MessageKind } from './normalize.ts';
 import type { Outbox } from './outbox.ts';
 import type { SentMessages } from './sent-messages.ts';
 
@@ -13,6 +14,11 @@ export type ForwarderDeps = {
   sent: SentMessages;
   statusEvents: 'failed' | 'all';
   forwardKinds: ReadonlySet<MessageKind>;
+  /**
+   * The phone JID of a LID from Baileys' mapping store (the connected socket's; null when it has none),
+   * for a message that names its customer by LID alone: the event then carries both.
+   */
+  phoneJidOfLid?: (lid: string) => Promise<string | null>;
 };
 
 export function createEventForwarder(sessionId: string, deps: ForwarderDeps, stopping: () => boolean) {
@@ -25,6 +31,10 @@ export function createEventForwarder(sessionId: string, deps: ForwarderDeps, sto
         if (!n || !deps.forwardKinds.has(n.kind)) continue;
         // Our own /send comes back as a fromMe upsert: it is not the team taking over.
         if (n.fromMe && (await retrying(() => deps.sent.isOurs(sessionId, n.waMessageId), stopping))) continue;
+        if (n.kind === 'direct' && n.phone === null && (isLidUser(n.chatJid) || isHostedLidUser(n.chatJid)) && deps.phoneJidOfLid) {
+          // A store miss or failure only leaves the phone unknown, as Baileys' event did.
+          n.phone = phoneOf((await deps.phoneJidOfLid(n.chatJid).catch(() => null)) ?? undefined);
+        }
         await deps.outbox.enqueue(messageEvent(sessionId, n, at));
       }
     },
@@ -35,6 +45,13 @@ export function createEventForwarder(sessionId: string, deps: ForwarderDeps, sto
         if (!s || (deps.statusEvents === 'failed' && s.status !== 'failed')) continue;
         await deps.outbox.enqueue(statusEvent(sessionId, s, new Date()));
       }
+    },
+
+    /** A customer's LID and phone number paired: the functions keep them one conversation. */
+    async mapping(mapping: BaileysEventMap['lid-mapping.update']): Promise<void> {
+      if (!deps.forwardKinds.has('direct')) return;
+      const event = contactMappingEvent(sessionId, mapping, new Date());
+      if (event) await deps.outbox.enqueue(event);
     },
   };
 }

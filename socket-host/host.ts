@@ -1,5 +1,6 @@
 /**
- * Starts the socket-host: one Session per configured number, the outbox drain and the HTTP server.
+ * Starts the socket-host: one Session per number (the WA_SESSIONS seed and those added through the
+ * API), the outbox drain and the HTTP server.
  * `main.ts`, the local stack and the tests all start it through here.
  */
 import { randomUUID } from 'node:crypto';
@@ -13,12 +14,17 @@ import type { SocketHostConfig } from '../shared/config/socket-host-config.ts';
 import { ConfigError } from '../shared/config/parse-env.ts';
 import { createDb } from '../shared/db.ts';
 import type { MessageKind } from './normalize.ts';
+import { createLeasePool } from './lease-pool.ts';
+import { createMediaDownloader } from './outbound-media.ts';
 import { createOutbox, type OutboxTuning } from './outbox.ts';
 import type { MediaUploader } from './playground-media.ts';
 import { createPlaygroundSockets, type PlaygroundSockets } from './playground-socket.ts';
 import { createSender, type Sender, type SendTuning } from './send.ts';
+import { sentryLogHooks } from './sentry.ts';
 import { createSentMessages } from './sent-messages.ts';
+import { retrying } from './event-forwarder.ts';
 import { createServer } from './server.ts';
+import { createSessionRegistry, readAddedSessionIds } from './session-registry.ts';
 import { DEFAULT_SESSION_TUNING, Session, type SessionTuning } from './session.ts';
 import type { MakeSocket } from './socket-types.ts';
 import { createSendThrottle, DEFAULT_THROTTLE_TUNING, type ThrottleTuning } from './throttle.ts';
@@ -39,7 +45,11 @@ export type HostTuning = {
   outbox: Partial<OutboxTuning>;
   throttle: Partial<ThrottleTuning>;
   send: Partial<SendTuning>;
+  /** How often a host catches up with numbers added or removed through other replicas (registry.sync). */
+  registrySyncMs: number;
 };
+
+const DEFAULT_REGISTRY_SYNC_MS = 15_000;
 
 export type SocketHostOptions = {
   config: SocketHostConfig;
@@ -87,12 +97,15 @@ export function readStatusEvents(config: object, env: Record<string, string | un
 
 export async function startSocketHost(options: SocketHostOptions): Promise<SocketHost> {
   const { config } = options;
-  const log = options.log ?? pino({ level: config.LOG_LEVEL });
+  // The hooks report failures once main.ts started Sentry (SENTRY_DSN); otherwise they only log.
+  const log = options.log ?? pino({ level: config.LOG_LEVEL, hooks: sentryLogHooks() });
   const statusEvents = options.statusEvents ?? readStatusEvents(config);
   const db = createDb(config.DATABASE_URL, config.DATABASE_HTTP_URL);
   const sent = createSentMessages(db);
   const playground = options.playground ? createPlaygroundSockets({ mediaCdn: options.mediaCdn }) : undefined;
-  const sessionIds = [...new Set([...config.WA_SESSIONS, ...(playground ? [PLAYGROUND_SESSION_ID] : [])])];
+  // The seed: WA_SESSIONS (and the playground). Numbers added through the API join it below.
+  const seeds = new Set([...config.WA_SESSIONS, ...(playground ? [PLAYGROUND_SESSION_ID] : [])]);
+  const sessions = new Map<string, Session>();
 
   const qstash = new Client({
     baseUrl: config.QSTASH_URL,
@@ -107,7 +120,9 @@ export async function startSocketHost(options: SocketHostOptions): Promise<Socke
     qstash,
     // Appended, not resolved: a PUBLIC_URL with a path prefix (behind a proxy) must keep it.
     destination: `${config.PUBLIC_URL.replace(/\/+$/, '')}/hooks/whatsapp`,
-    sessionIds,
+    // Live: only the numbers this host holds now. In a pool every replica knows every number, and a
+    // number's events are published by its holder alone (a takeover drains what the last one left).
+    sessionIds: { [Symbol.iterator]: () => [...sessions.values()].filter((s) => s.holdsLease).map((s) => s.id)[Symbol.iterator]() },
     log: log.child({ part: 'outbox' }),
     tuning: options.tuning?.outbox,
   });
@@ -121,44 +136,64 @@ export async function startSocketHost(options: SocketHostOptions): Promise<Socke
     leaseRenewMs: Math.round(leaseTtlMs / 3),
     ...options.tuning?.session,
   };
+  // A replica of a pool claims numbers while it has room; each one it takes may come with events and
+  // sends its previous holder (a crashed replica) accepted but did not finish: the outbox drains them
+  // now, and the number's send queue reloads its queued sends when its socket opens.
+  const pool = createLeasePool({
+    maxSessions: config.WA_MAX_SESSIONS_PER_HOST,
+    ownerUrl: config.SOCKET_HOST_PUBLIC_URL,
+    onAcquired: () => outbox.start(),
+  });
   const forwardKinds = new Set(options.forwardKinds ?? forwardedKinds(config));
-  const sessions = new Map<string, Session>();
-  for (const id of sessionIds) {
+  const newSession = (id: string) => {
     const makeSocket =
       playground && id === PLAYGROUND_SESSION_ID ? playground.makeSocket : (options.makeSocket ?? makeWASocket);
-    sessions.set(
-      id,
-      new Session(id, {
-        db,
-        ownerId,
-        outbox,
-        sent,
-        makeSocket,
-        log,
-        tuning: sessionTuning,
-        statusEvents,
-        forwardKinds,
-        printQr: options.printQr ?? true,
-      }),
-    );
-  }
+    return new Session(id, {
+      db,
+      ownerId,
+      outbox,
+      sent,
+      makeSocket,
+      log,
+      tuning: sessionTuning,
+      statusEvents,
+      forwardKinds,
+      printQr: options.printQr ?? true,
+      pool,
+      seed: seeds.has(id),
+    });
+  };
+  for (const id of seeds) sessions.set(id, newSession(id));
+  // A database that cannot answer now must not keep the seed from starting: the added numbers follow
+  // as soon as it answers (below).
+  const added = await readAddedSessionIds(db).catch((err) => {
+    log.warn({ err: String(err) }, 'numbers added through the API not read yet; retrying');
+    return undefined;
+  });
+  for (const id of added ?? []) if (!sessions.has(id)) sessions.set(id, newSession(id));
 
   const throttleTuning = { ...DEFAULT_THROTTLE_TUNING, ...options.tuning?.throttle };
+  // One throttle per process: replies and the integrators' direct sends share each number's pace.
+  const throttle = createSendThrottle(throttleTuning);
   const sender = createSender({
     sessions,
     sent,
+    downloadMedia: createMediaDownloader({ publicUrl: config.PUBLIC_URL, signingKey: config.QSTASH_CURRENT_SIGNING_KEY }),
     outbox,
-    throttle: createSendThrottle(throttleTuning),
+    throttle,
     throttleTuning,
     tuning: options.tuning?.send,
     log,
   });
+  const registry = createSessionRegistry({ db, sessions, seeds, newSession, sender, log });
   const app = createServer({
     sessions,
+    registry,
     outbox,
     send: sender.send,
     signingKeys: { current: config.QSTASH_CURRENT_SIGNING_KEY, next: config.QSTASH_NEXT_SIGNING_KEY },
     log,
+    commands: { db, sent, throttle },
     playground: playground ? { sessionId: PLAYGROUND_SESSION_ID, sockets: playground } : undefined,
   });
 
@@ -172,9 +207,19 @@ export async function startSocketHost(options: SocketHostOptions): Promise<Socke
   outbox.start();
   sender.start();
   await Promise.all([...sessions.values()].map((s) => s.start()));
-  log.info({ port, sessions: sessionIds }, 'socket-host started');
+  log.info({ port, sessions: [...sessions.keys()] }, 'socket-host started');
 
   let stopping: Promise<void> | undefined;
+  const syncing = setInterval(() => {
+    if (stopping) return;
+    registry.sync().catch((err: unknown) => log.warn({ err: String(err) }, 'numbers added or removed elsewhere not read; next time'));
+  }, options.tuning?.registrySyncMs ?? DEFAULT_REGISTRY_SYNC_MS);
+  syncing.unref();
+  if (!added) {
+    void retrying(() => readAddedSessionIds(db), () => stopping !== undefined)
+      .then((ids) => (stopping ? undefined : registry.addStored(ids)))
+      .catch((err) => log.error({ err: String(err) }, 'numbers added through the API not started'));
+  }
   return {
     url: `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${port}`,
     port,
@@ -184,6 +229,7 @@ export async function startSocketHost(options: SocketHostOptions): Promise<Socke
     playground,
     stop() {
       stopping ??= (async () => {
+        clearInterval(syncing);
         // The send in progress finishes first; what is still queued stays in the table for the next start.
         await sender.stop();
         await Promise.all([...sessions.values()].map((s) => s.stop()));

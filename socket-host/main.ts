@@ -5,10 +5,13 @@
 import { loadSocketHostConfig, NEEDED_WHEN_ALONE } from '../shared/config/socket-host-config.ts';
 import { ConfigError } from '../shared/config/parse-env.ts';
 import { readStatusEvents, startSocketHost } from './host.ts';
+import { closeSocketHostSentry, initSocketHostSentry } from './sentry.ts';
 
 async function main(): Promise<void> {
   // Alone: the local defaults name `npm run dev`'s stand-ins, which are not running here.
   const config = loadSocketHostConfig(process.env, { alone: true });
+  // Before anything else runs, so that an error while starting is reported too.
+  await initSocketHostSentry(config.SENTRY_DSN);
   const host = await startSocketHost({ config, statusEvents: readStatusEvents(config, process.env) });
   console.log(`socket-host listening on port ${host.port}; sessions: ${[...host.sessions.keys()].join(', ')}`);
 
@@ -17,13 +20,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: stopping the socket-host…`);
-    host.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(`socket-host: stop failed: ${err instanceof Error ? err.message : String(err)}`);
-        process.exit(1);
-      },
-    );
+    host
+      .stop()
+      .then(() => closeSocketHostSentry())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(`socket-host: stop failed: ${err instanceof Error ? err.message : String(err)}`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -14,6 +14,7 @@ import {
   jidDecode,
   jidNormalizedUser,
   normalizeMessageContent,
+  type LIDMapping,
   type MessageUpsertType,
   type proto,
   type WAMessage,
@@ -21,6 +22,7 @@ import {
 } from '@whiskeysockets/baileys';
 import type {
   ContactCard,
+  ContactMappingEvent,
   Location,
   MediaRef,
   MessageChange,
@@ -319,6 +321,26 @@ export function statusEvent(sessionId: string, s: NormalizedStatus, at: Date): M
     phone: s.phone,
     status: s.status,
     error: s.error,
+  };
+}
+
+/**
+ * Baileys learnt whose phone number a LID is (`lid-mapping.update`): the pair, for the functions to
+ * merge that customer's conversations. Null when either side is not what it should be.
+ */
+export function contactMappingEvent(sessionId: string, mapping: LIDMapping, at: Date): ContactMappingEvent | null {
+  const ids = userIds(mapping.lid, mapping.pn);
+  const phone = phoneOf(ids.pn);
+  if (!ids.lid || !phone) return null;
+  return {
+    v: 1,
+    // The same pair is the same fact, however often Baileys announces it.
+    id: `${sessionId}:mapping:${ids.lid}:${phone}`,
+    sessionId,
+    at: at.toISOString(),
+    type: 'contact.mapping',
+    lid: ids.lid,
+    phone,
   };
 }
 

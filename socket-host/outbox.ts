@@ -1,7 +1,8 @@
 /**
  * The outbox: every event is written to wa_outbox before it is published, and deleted only once QStash
  * accepted it. A single drain loop publishes oldest first and backs off while QStash (or the database)
- * is unreachable, so nothing is lost across restarts and queue outages.
+ * is unreachable, so nothing is lost across restarts and queue outages. The delete of a published row
+ * rides along with the socket-host's next write (see write-behind.ts): one round trip per event.
  */
 import type { Client } from '@upstash/qstash';
 import { asc, count, eq, inArray, sql } from 'drizzle-orm';
@@ -9,6 +10,7 @@ import type { Logger } from 'pino';
 import { waOutbox } from '../drizzle/schema.ts';
 import type { WaEvent } from '../shared/contracts/wa-event.ts';
 import type { Db } from '../shared/db.ts';
+import { writeBehindFor } from './write-behind.ts';
 
 export type OutboxTuning = {
   /** First retry delay after a failed publish; doubles per failure up to maxRetryDelayMs. */
@@ -28,8 +30,8 @@ export type OutboxOptions = {
   qstash: Pick<Client, 'publishJSON'>;
   /** The functions' hook, e.g. `${PUBLIC_URL}/hooks/whatsapp`. */
   destination: string;
-  /** Only these sessions' rows: another host may drain its own numbers from the same table. */
-  sessionIds: readonly string[];
+  /** Only these sessions' rows: another host may drain its own numbers from the same table. Read on each drain: numbers come and go. */
+  sessionIds: Iterable<string>;
   log: Logger;
   tuning?: Partial<OutboxTuning>;
 };
@@ -39,7 +41,10 @@ export type Outbox = ReturnType<typeof createOutbox>;
 export function createOutbox(options: OutboxOptions) {
   const { db, qstash, destination, log } = options;
   const tuning = { ...DEFAULT_OUTBOX_TUNING, ...options.tuning };
-  const mine = inArray(waOutbox.sessionId, [...options.sessionIds]);
+  const writes = writeBehindFor(db);
+  /** QStash has it: the row goes with the next write; the drain must not publish it again meanwhile. */
+  const published = (seq: number) => writes.later(`outbox:${seq}`, db.delete(waOutbox).where(eq(waOutbox.seq, seq)));
+  const mine = () => inArray(waOutbox.sessionId, [...options.sessionIds]);
   let stopped = false;
   let draining: Promise<void> | null = null;
   let again = false;
@@ -67,12 +72,13 @@ export function createOutbox(options: OutboxOptions) {
 
   /**
    * The common case, nothing waiting: publish the row just written at once, without reading it back
-   * (two round trips per event instead of four). Any failure leaves it to the drain loop.
+   * (one round trip per event, the delete riding along with a later write). Any failure leaves it to
+   * the drain loop.
    */
   function publishDirectly(seq: number, event: WaEvent): void {
     const work = publish(event.id, event)
-      .then(async () => {
-        await db.delete(waOutbox).where(eq(waOutbox.seq, seq));
+      .then(() => {
+        void published(seq);
         failures = 0;
       })
       .catch((err: unknown) => recordFailure(seq, event.id, 1, err).catch(() => retryLater()))
@@ -91,8 +97,10 @@ export function createOutbox(options: OutboxOptions) {
   async function drainOnce(): Promise<void> {
     for (;;) {
       if (stopped) return;
-      const rows = (await db.select().from(waOutbox).where(mine).orderBy(asc(waOutbox.seq)).limit(tuning.batchSize)).filter(
-        (row) => !direct.has(row.seq),
+      // Published rows are deleted first, so that the read below finds only what still waits.
+      await writes.flush();
+      const rows = (await db.select().from(waOutbox).where(mine()).orderBy(asc(waOutbox.seq)).limit(tuning.batchSize)).filter(
+        (row) => !direct.has(row.seq) && !writes.has(`outbox:${row.seq}`),
       );
       if (rows.length === 0) {
         backlog = false;
@@ -106,7 +114,7 @@ export function createOutbox(options: OutboxOptions) {
           await recordFailure(row.seq, row.eventId, row.attempts + 1, err);
           return;
         }
-        await db.delete(waOutbox).where(eq(waOutbox.seq, row.seq));
+        void published(row.seq);
         failures = 0;
       }
     }
@@ -144,11 +152,13 @@ export function createOutbox(options: OutboxOptions) {
       let written: { seq: number }[];
       for (;;) {
         try {
-          written = await db
-            .insert(waOutbox)
-            .values({ sessionId: event.sessionId, eventId: event.id, payload: JSON.stringify(event) })
-            .onConflictDoNothing({ target: waOutbox.eventId })
-            .returning({ seq: waOutbox.seq });
+          written = await writes.now(
+            db
+              .insert(waOutbox)
+              .values({ sessionId: event.sessionId, eventId: event.id, payload: JSON.stringify(event) })
+              .onConflictDoNothing({ target: waOutbox.eventId })
+              .returning({ seq: waOutbox.seq }),
+          );
           break;
         } catch (err) {
           if (stopped) throw err;
@@ -164,7 +174,9 @@ export function createOutbox(options: OutboxOptions) {
 
     /** Events written but not yet accepted by the queue. */
     async pending(): Promise<number> {
-      const [row] = await db.select({ n: count() }).from(waOutbox).where(mine);
+      // Rows published but not yet deleted are not waiting: delete them first (or count them, if that fails).
+      await writes.flush().catch(() => undefined);
+      const [row] = await db.select({ n: count() }).from(waOutbox).where(mine());
       return row?.n ?? 0;
     },
 
@@ -177,6 +189,7 @@ export function createOutbox(options: OutboxOptions) {
       stopped = true;
       clearTimeout(timer);
       await Promise.all([draining, ...direct.values()]);
+      await writes.flush().catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'outbox: published rows not deleted before stop; they are published again (and dropped by QStash) next start'));
     },
   };
 }

@@ -5,14 +5,18 @@
  */
 import { EventEmitter } from 'node:events';
 import {
+  type AnyMessageContent,
   generateMessageIDV2,
+  generateWAMessageContent,
   generateWAMessageFromContent,
   type BaileysEventMap,
   type Contact,
+  type GroupMetadata,
   type MessageUpsertType,
   type proto,
   type UserFacingSocketConfig,
   type WAMessage,
+  type WAMessageKey,
   type WAPresence,
 } from '@whiskeysockets/baileys';
 import { mediaMessage, type MediaUploader, type PlaygroundMedia } from './playground-media.ts';
@@ -33,7 +37,23 @@ export type InjectInput = {
   alt?: string;
 };
 
-export type SentRecord = { id: string; to: string; text: string; at: string; message: WAMessage };
+/** A sent file as the socket got it: its type, MIME type, name and bytes (`text` is its caption). */
+export type SentMedia = { type: PlaygroundMedia['type']; mimeType: string; fileName?: string; data: Uint8Array };
+
+export type SentRecord = { id: string; to: string; text: string; at: string; message: WAMessage; media?: SentMedia };
+
+/** A socket method as it was called, with a copy of its arguments as Baileys would get them. */
+export type SocketCall = { method: string; args: unknown[] };
+
+/**
+ * What this stand-in of WhatsApp knows about other people: who has WhatsApp (phone digits → LID),
+ * profile pictures (JID → URL) and the groups the linked number is in. Empty unless a test fills it.
+ */
+export type PlaygroundDirectory = {
+  users: Map<string, string>;
+  pictures: Map<string, string>;
+  groups: Record<string, GroupMetadata>;
+};
 
 export type PlaygroundSocketOptions = {
   config?: UserFacingSocketConfig;
@@ -68,6 +88,10 @@ export class PlaygroundSocket implements HostSocket {
   readonly presences: { type: WAPresence; jid: string | undefined }[] = [];
   readonly pairingRequests: string[] = [];
   readonly record: SentRecord[];
+  /** The calls of the integrator-facing operations (sendMessage, readMessages, onWhatsApp…), in order. */
+  readonly calls: SocketCall[] = [];
+  readonly directory: PlaygroundDirectory = { users: new Map(), pictures: new Map(), groups: {} };
+  readonly signalRepository: HostSocket['signalRepository'];
   private readonly emitter = new EventEmitter();
   private readonly me: Contact;
   private readonly mediaCdn: MediaUploader | undefined;
@@ -78,6 +102,20 @@ export class PlaygroundSocket implements HostSocket {
     this.record = options.record ?? [];
     this.mediaCdn = options.mediaCdn;
     this.emitter.setMaxListeners(50);
+    this.signalRepository = {
+      lidMapping: {
+        getLIDForPN: async (pn) => {
+          this.called('signalRepository.lidMapping.getLIDForPN', pn);
+          return this.directory.users.get(pn.split('@')[0]!.split(':')[0]!) ?? null;
+        },
+        getPNForLID: async (lid) => {
+          this.called('signalRepository.lidMapping.getPNForLID', lid);
+          const user = lid.split('@')[0]!.split(':')[0]!;
+          for (const [digits, known] of this.directory.users) if (known.split('@')[0] === user) return `${digits}@s.whatsapp.net`;
+          return null;
+        },
+      },
+    };
     this.ev = {
       on: (event, listener) => void this.emitter.on(event, listener),
       off: (event, listener) => void this.emitter.off(event, listener),
@@ -152,14 +190,26 @@ export class PlaygroundSocket implements HostSocket {
     this.emit('messages.update', [{ key, update: { status, ...(stubParameters ? { messageStubParameters: stubParameters } : {}) } }]);
   }
 
-  async sendMessage(jid: string, content: { text: string }, options: { messageId?: string } = {}): Promise<WAMessage> {
+  async sendMessage(jid: string, content: AnyMessageContent, options: { messageId?: string } = {}): Promise<WAMessage> {
+    this.called('sendMessage', jid, content, options);
     if (this.state !== 'open') throw disconnectError(428, 'Connection Closed');
-    const message = generateWAMessageFromContent(
-      jid,
-      { extendedTextMessage: { text: content.text } },
-      { userJid: this.me.id, messageId: options.messageId ?? generateMessageIDV2(this.me.id) },
-    ) as WAMessage;
-    this.record.push({ id: message.key.id!, to: jid, text: content.text, at: new Date().toISOString(), message });
+    const media = sentMedia(content);
+    const text = 'text' in content && typeof content.text === 'string' ? content.text : media?.caption ?? '';
+    const plainText = text && !('edit' in content && content.edit);
+    // A file is encrypted and uploaded as Baileys does before sending (to the media servers' stand-in, if any);
+    // reactions, edits, deletes, locations and contact cards are built by Baileys' own generator.
+    const body: proto.IMessage = media
+      ? await mediaMessage(this.mediaCdn ?? DISCARD_UPLOADS, { ...media, caption: media.caption || undefined })
+      : plainText
+        ? { extendedTextMessage: { text } }
+        : await generateWAMessageContent(structuredClone(content), { upload: NO_UPLOADS });
+    const message = generateWAMessageFromContent(jid, body, {
+      userJid: this.me.id,
+      messageId: options.messageId ?? generateMessageIDV2(this.me.id),
+    }) as WAMessage;
+    const record: SentRecord = { id: message.key.id!, to: jid, text, at: new Date().toISOString(), message };
+    if (media) record.media = { type: media.type, mimeType: media.mimeType, fileName: media.fileName, data: media.data };
+    this.record.push(record);
     // A playground left running for days must not grow without bound: keep the recent history only.
     if (this.record.length > MAX_RECORD) this.record.splice(0, this.record.length - MAX_RECORD);
     // Baileys echoes our own sends back as an `append` upsert, a moment after relaying them.
@@ -176,6 +226,51 @@ export class PlaygroundSocket implements HostSocket {
 
   async sendPresenceUpdate(type: WAPresence, jid?: string): Promise<void> {
     this.presences.push({ type, jid });
+    this.called('sendPresenceUpdate', type, jid);
+  }
+
+  async readMessages(keys: WAMessageKey[]): Promise<void> {
+    this.called('readMessages', keys);
+    this.whileOpen();
+  }
+
+  async onWhatsApp(...phoneNumbers: string[]): Promise<{ jid: string; exists: boolean }[]> {
+    this.called('onWhatsApp', ...phoneNumbers);
+    this.whileOpen();
+    // As Baileys: only the numbers WhatsApp knows come back, as phone JIDs.
+    return phoneNumbers
+      .map((n) => n.replace(/\D/g, ''))
+      .filter((digits) => this.directory.users.has(digits))
+      .map((digits) => ({ jid: `${digits}@s.whatsapp.net`, exists: true }));
+  }
+
+  async profilePictureUrl(jid: string, type: 'preview' | 'image' = 'preview', timeoutMs?: number): Promise<string | undefined> {
+    this.called('profilePictureUrl', jid, type, ...(timeoutMs === undefined ? [] : [timeoutMs]));
+    this.whileOpen();
+    const url = this.directory.pictures.get(jid);
+    // WhatsApp answers an IQ error when there is no picture (or privacy hides it); Baileys throws it.
+    if (!url) throw Object.assign(new Error('item-not-found'), { isBoom: true, output: { statusCode: 404, payload: { statusCode: 404, message: 'item-not-found' } } });
+    return url;
+  }
+
+  async groupFetchAllParticipating(): Promise<{ [jid: string]: GroupMetadata }> {
+    this.called('groupFetchAllParticipating');
+    this.whileOpen();
+    return structuredClone(this.directory.groups);
+  }
+
+  /** The calls made of one method, oldest first. */
+  callsOf(method: string): unknown[][] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args);
+  }
+
+  private called(method: string, ...args: unknown[]): void {
+    this.calls.push({ method, args: structuredClone(args) });
+    if (this.calls.length > MAX_RECORD) this.calls.splice(0, this.calls.length - MAX_RECORD);
+  }
+
+  private whileOpen(): void {
+    if (this.state !== 'open') throw disconnectError(428, 'Connection Closed');
   }
 
   async requestPairingCode(phoneNumber: string): Promise<string> {
@@ -215,3 +310,25 @@ export function createPlaygroundSockets(options: Omit<PlaygroundSocketOptions, '
 }
 
 export type PlaygroundSockets = ReturnType<typeof createPlaygroundSockets>;
+
+/** Where files go when no media server stand-in is given: nowhere (only the record keeps them). */
+const DISCARD_UPLOADS: MediaUploader = { upload: () => ({ url: 'https://mmg.whatsapp.net/v/discarded.enc', directPath: '/v/discarded.enc' }) };
+
+/** Only texts and the content Baileys builds without a file reach its generator here. */
+const NO_UPLOADS = async (): Promise<never> => {
+  throw new Error('the playground socket uploads files through its media server stand-in only');
+};
+
+/** The file in Baileys' send content (`image`, `audio` with `ptt`…), as the playground's media shape. */
+function sentMedia(content: AnyMessageContent): (PlaygroundMedia & { caption: string }) | undefined {
+  const c = content as Record<string, unknown>;
+  const kinds = ['image', 'video', 'audio', 'document', 'sticker'] as const;
+  const kind = kinds.find((k) => c[k] !== undefined);
+  if (!kind) return undefined;
+  const file = c[kind];
+  if (!(file instanceof Uint8Array)) throw new Error(`the playground socket sends ${kind} files given as bytes only`);
+  const type = kind === 'audio' && c.ptt === true ? 'voice' : kind;
+  const mimeType = typeof c.mimetype === 'string' ? c.mimetype : 'application/octet-stream';
+  const fileName = typeof c.fileName === 'string' ? c.fileName : undefined;
+  return { type, data: file, mimeType, fileName, caption: typeof c.caption === 'string' ? c.caption : '' };
+}

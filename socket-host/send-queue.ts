@@ -5,7 +5,10 @@
  * reloaded from them, so a restarted host resumes, and a host that held the number before another
  * one does not send what the other already sent.
  */
+import type { AnyMessageContent } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
+import type { OutboundMediaRef } from '../shared/contracts/send-request.ts';
+import { MediaGone, mediaContent, type MediaDownloader } from './outbound-media.ts';
 import type { SentMessages } from './sent-messages.ts';
 import type { SendOutcome, SendOutcomes } from './send-outcomes.ts';
 import type { Session } from './session.ts';
@@ -18,11 +21,15 @@ export type SendJob = {
   jid: string;
   text: string;
   typing: boolean;
+  /** A file to send, `text` being its caption. */
+  media?: OutboundMediaRef;
   seq: number;
   /** /send requests waiting for the outcome; none left means it is reported as an event instead. */
   waiters: Set<(outcome: SendOutcome) => void>;
   /** Which reload generation added it (see reload). */
   generation: number;
+  /** The last /send admitted when it was added: it waits until every one up to this is added or refused. */
+  after: number;
 };
 
 export type SendQueueTuning = {
@@ -36,6 +43,7 @@ export type SendQueueTuning = {
 export type SendQueueDeps = {
   session: Session;
   sent: SentMessages;
+  downloadMedia: MediaDownloader;
   outcomes: SendOutcomes;
   throttle: SendThrottle;
   throttleTuning: ThrottleTuning;
@@ -56,6 +64,13 @@ export class SendQueue {
   private stopped = false;
   private wake: (() => void) | undefined;
   private running: Promise<void> | undefined;
+  /**
+   * /send requests whose row is being written. Concurrent writes get their seq in one order and may
+   * finish in another: a job is sent only once every request admitted before it was added has its
+   * row, so a lower seq still in flight is never overtaken.
+   */
+  private admitted = 0;
+  private readonly writing = new Set<number>();
 
   constructor(deps: SendQueueDeps) {
     this.deps = deps;
@@ -70,11 +85,22 @@ export class SendQueue {
     return this.jobs.size;
   }
 
+  /** A /send is about to write its row: call `done` when it is added or refused. */
+  admit(): { done(): void } {
+    const ticket = ++this.admitted;
+    this.writing.add(ticket);
+    return {
+      done: () => {
+        if (this.writing.delete(ticket)) this.wake?.();
+      },
+    };
+  }
+
   /** Adds an accepted send (or returns the job already there for this id), in `seq` order. */
-  add(job: Omit<SendJob, 'waiters' | 'generation'>): SendJob {
+  add(job: Omit<SendJob, 'waiters' | 'generation' | 'after'>): SendJob {
     const known = this.jobs.get(job.waMessageId);
     if (known) return known;
-    const added: SendJob = { ...job, waiters: new Set(), generation: this.generation };
+    const added: SendJob = { ...job, waiters: new Set(), generation: this.generation, after: this.admitted };
     this.insert(added);
     this.wake?.();
     return added;
@@ -116,7 +142,7 @@ export class SendQueue {
           continue;
         }
         const job = this.queue[0];
-        if (!job) {
+        if (!job || this.overtakes(job)) {
           await this.nap(this.deps.tuning.socketCheckMs);
           continue;
         }
@@ -141,7 +167,7 @@ export class SendQueue {
       const key = `${session.id}:${row.waMessageId}`;
       if (outcomes.get(key)) continue;
       const known = this.jobs.get(row.waMessageId);
-      fresh.set(row.waMessageId, known ?? { ...row, key, jid: row.remoteJid, waiters: new Set(), generation: since });
+      fresh.set(row.waMessageId, known ?? { ...row, key, jid: row.remoteJid, waiters: new Set(), generation: since, after: 0 });
     }
     for (const job of this.queue) if (job.generation >= since && !fresh.has(job.waMessageId)) fresh.set(job.waMessageId, job);
     this.jobs.clear();
@@ -149,20 +175,35 @@ export class SendQueue {
     for (const job of [...fresh.values()].sort((a, b) => a.seq - b.seq)) this.insert(job);
   }
 
+  /** A request admitted before this job was added still writes its row (and may hold a lower seq). */
+  private overtakes(job: SendJob): boolean {
+    for (const ticket of this.writing) if (ticket <= job.after) return true;
+    return false;
+  }
+
   private async sendHead(job: SendJob, sock: HostSocket): Promise<void> {
     const { session, sent, outcomes, tuning } = this.deps;
     let error = '';
+    let content: AnyMessageContent | undefined;
     for (let attempt = 1; attempt <= tuning.attempts; attempt++) {
       let message: Awaited<ReturnType<HostSocket['sendMessage']>>;
       try {
+        // The file is fetched before the number's turn, so a slow download holds no other send back.
+        content ??= job.media ? mediaContent(job.media, await this.deps.downloadMedia(job.media), job.text) : { text: job.text };
+        const ready = content;
         message = await this.deps.throttle.run(session.id, async () => {
-          if (job.typing) await showTyping(sock, job.jid, job.text.length, this.deps.throttleTuning, this.clock);
-          return await sock.sendMessage(job.jid, { text: job.text }, { messageId: job.waMessageId });
+          const presence = job.media?.type === 'voice' ? 'recording' : 'composing';
+          if (job.typing) await showTyping(sock, job.jid, job.text.length, this.deps.throttleTuning, this.clock, presence);
+          return await sock.sendMessage(job.jid, ready, { messageId: job.waMessageId });
         });
       } catch (err) {
+        if (err instanceof MediaGone) {
+          error = `The file could not be sent: ${err.message}`;
+          break;
+        }
         // A socket that closed mid-send is an outage: the job stays first and waits for the next socket.
         if (session.openSocket() !== sock) return;
-        error = `WhatsApp did not accept the message: ${err instanceof Error ? err.message : String(err)}`;
+        error = `${content ? 'WhatsApp did not accept the message' : 'The file to send could not be fetched'}: ${err instanceof Error ? err.message : String(err)}`;
         if (attempt < tuning.attempts) await this.nap(tuning.retryDelayMs * attempt);
         if (this.stopped) return;
         continue;

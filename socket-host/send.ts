@@ -1,5 +1,5 @@
 /**
- * POST /send: accepts a WhatsApp text at once and sends it exactly once per (session, waMessageId),
+ * POST /send: accepts a WhatsApp text (or file) at once and sends it exactly once per (session, waMessageId),
  * however often the functions or the queue ask. The request is recorded durably ('queued', with what
  * to send) in one round trip; the number's send queue sends it in order. The answer waits a short,
  * bounded time for the send itself: within it, the result is final (`sent`/`failed`, no further
@@ -10,6 +10,7 @@
 import type { Logger } from 'pino';
 import type { SendRequest, SendResult } from '../shared/contracts/send-request.ts';
 import { HostError } from './http-errors.ts';
+import type { MediaDownloader } from './outbound-media.ts';
 import { statusEvent } from './normalize.ts';
 import type { Outbox } from './outbox.ts';
 import { createSendOutcomes, type SendOutcome } from './send-outcomes.ts';
@@ -38,6 +39,8 @@ export const DEFAULT_SEND_TUNING: SendTuning = {
 export type SendDeps = {
   sessions: ReadonlyMap<string, Session>;
   sent: SentMessages;
+  /** Fetches a file to send from the functions (POST /v1/messages with media). */
+  downloadMedia: MediaDownloader;
   outbox: Pick<Outbox, 'enqueue'>;
   throttle: SendThrottle;
   throttleTuning: ThrottleTuning;
@@ -69,12 +72,10 @@ export function createSender(deps: SendDeps) {
   const log = deps.log.child({ part: 'send' });
   const outcomes = createSendOutcomes(log, { retryDelayMs: tuning.markRetryDelayMs, maxRetryDelayMs: tuning.markMaxRetryDelayMs });
   const queues = new Map<string, SendQueue>();
-  for (const session of deps.sessions.values()) {
-    queues.set(
-      session.id,
-      new SendQueue({ ...deps, session, outcomes, tuning, log, report: (job, outcome) => report(session.id, job, outcome) }),
-    );
-  }
+  let started = false;
+  const queueFor = (session: Session) =>
+    new SendQueue({ ...deps, session, outcomes, tuning, log, report: (job, outcome) => report(session.id, job, outcome) });
+  for (const session of deps.sessions.values()) queues.set(session.id, queueFor(session));
 
   /** Nobody waits for this outcome any more: tell the functions through the outbox (durable, retried). */
   function report(sessionId: string, job: SendJob, outcome: SendOutcome): void {
@@ -126,20 +127,41 @@ export function createSender(deps: SendDeps) {
     // Only the host holding the number may accept for it: another host's queue would never see it.
     if (!session.holdsLease) throw new HostError('UNAVAILABLE', `WhatsApp session "${session.id}" is held by another socket-host or starting; retry later.`);
 
-    const row = await deps.sent.accept(req.sessionId, { waMessageId: req.waMessageId, remoteJid: jid, text: req.text, typing: req.typing });
-    // Checked again after the round trip: the send may have finished (and its mark be pending) meanwhile.
-    const settled = outcomes.get(key);
-    if (settled) return answer(req.waMessageId, settled, true);
-    if (row.state === 'sent') return { waMessageId: req.waMessageId, status: 'sent', duplicate: true, sentAt: row.createdAt.toISOString() };
-    if (row.state === 'failed') return { waMessageId: req.waMessageId, status: 'failed', duplicate: true, error: row.error ?? 'failed' };
-    const job = queue.add({ key, waMessageId: req.waMessageId, jid, text: req.text, typing: req.typing, seq: row.seq });
-    return await waitFor(job, !row.inserted);
+    const admission = queue.admit();
+    let job: SendJob;
+    let inserted: boolean;
+    try {
+      const row = await deps.sent.accept(req.sessionId, { waMessageId: req.waMessageId, remoteJid: jid, text: req.text, typing: req.typing, media: req.media });
+      // Checked again after the round trip: the send may have finished (and its mark be pending) meanwhile.
+      const settled = outcomes.get(key);
+      if (settled) return answer(req.waMessageId, settled, true);
+      if (row.state === 'sent') return { waMessageId: req.waMessageId, status: 'sent', duplicate: true, sentAt: row.createdAt.toISOString() };
+      if (row.state === 'failed') return { waMessageId: req.waMessageId, status: 'failed', duplicate: true, error: row.error ?? 'failed' };
+      job = queue.add({ key, waMessageId: req.waMessageId, jid, text: req.text, typing: req.typing, media: req.media, seq: row.seq });
+      inserted = row.inserted;
+    } finally {
+      admission.done();
+    }
+    return await waitFor(job, !inserted);
   }
 
   return {
     send,
     start(): void {
+      started = true;
       for (const queue of queues.values()) queue.start();
+    },
+    /** A number added while the host runs (POST /sessions): its own queue, running if the sender is. */
+    addSession(session: Session): void {
+      const queue = queueFor(session);
+      queues.set(session.id, queue);
+      if (started) queue.start();
+    },
+    /** A number removed: its queue stops after the send in progress; what it left queued stays in the table. */
+    async removeSession(sessionId: string): Promise<void> {
+      const queue = queues.get(sessionId);
+      queues.delete(sessionId);
+      await queue?.stop();
     },
     /** Sends accepted but not yet sent, per session (health and tests). */
     queued(sessionId: string): number {

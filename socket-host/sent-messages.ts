@@ -6,16 +6,19 @@
 import { BufferJSON, proto, type WAMessageKey } from '@whiskeysockets/baileys';
 import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import { waSentMessages } from '../drizzle/schema.ts';
+import type { OutboundMediaRef } from '../shared/contracts/send-request.ts';
 import type { Db } from '../shared/db.ts';
+import { writeBehindFor } from './write-behind.ts';
 
 export type SentRow = { state: string; createdAt: Date };
 export type AcceptedRow = { state: string; seq: number; error: string | null; createdAt: Date; inserted: boolean };
-export type QueuedRow = { waMessageId: string; remoteJid: string; text: string; typing: boolean; seq: number };
+export type QueuedRow = { waMessageId: string; remoteJid: string; text: string; typing: boolean; media?: OutboundMediaRef; seq: number };
 
 /** Recently accepted ids: our own echo arrives a moment after the send, so memory answers it. */
 const RECENT_LIMIT = 2000;
 
 export function createSentMessages(db: Db) {
+  const writes = writeBehindFor(db);
   const recent = new Set<string>();
   const remember = (key: string) => {
     recent.add(key);
@@ -40,21 +43,24 @@ export function createSentMessages(db: Db) {
      */
     async accept(
       sessionId: string,
-      req: { waMessageId: string; remoteJid: string; text: string; typing: boolean },
+      req: { waMessageId: string; remoteJid: string; text: string; typing: boolean; media?: OutboundMediaRef },
     ): Promise<AcceptedRow> {
       const t = waSentMessages;
-      const [row] = await db
-        .insert(t)
-        .values({ sessionId, waMessageId: req.waMessageId, remoteJid: req.remoteJid, text: req.text, typing: req.typing })
-        .onConflictDoUpdate({
-          target: [t.sessionId, t.waMessageId],
-          set: {
-            state: sql`case when ${t.state} = 'sending' then 'queued' else ${t.state} end`,
-            text: sql`coalesce(${t.text}, excluded.text)`,
-          },
-        })
-        // xmax is 0 only for a row this statement inserted: tells a first request from a repeat.
-        .returning({ state: t.state, seq: t.seq, error: t.error, createdAt: t.createdAt, inserted: sql<boolean>`(xmax = 0)` });
+      // With the bookkeeping waiting to be written (outbox deletes, marks), in the same round trip.
+      const [row] = await writes.now(
+        db
+          .insert(t)
+          .values({ sessionId, waMessageId: req.waMessageId, remoteJid: req.remoteJid, text: req.text, typing: req.typing, media: req.media ?? null })
+          .onConflictDoUpdate({
+            target: [t.sessionId, t.waMessageId],
+            set: {
+              state: sql`case when ${t.state} = 'sending' then 'queued' else ${t.state} end`,
+              text: sql`coalesce(${t.text}, excluded.text)`,
+            },
+          })
+          // xmax is 0 only for a row this statement inserted: tells a first request from a repeat.
+          .returning({ state: t.state, seq: t.seq, error: t.error, createdAt: t.createdAt, inserted: sql<boolean>`(xmax = 0)` }),
+      );
       remember(`${sessionId}:${req.waMessageId}`);
       return row!;
     },
@@ -63,23 +69,29 @@ export function createSentMessages(db: Db) {
     async queued(sessionId: string): Promise<QueuedRow[]> {
       const t = waSentMessages;
       const rows = await db
-        .select({ waMessageId: t.waMessageId, remoteJid: t.remoteJid, text: t.text, typing: t.typing, seq: t.seq })
+        .select({ waMessageId: t.waMessageId, remoteJid: t.remoteJid, text: t.text, typing: t.typing, media: t.media, seq: t.seq })
         .from(t)
         .where(and(eq(t.sessionId, sessionId), eq(t.state, 'queued'), isNotNull(t.text)))
         .orderBy(asc(t.seq));
       for (const row of rows) remember(`${sessionId}:${row.waMessageId}`);
-      return rows.map((r) => ({ ...r, text: r.text! }));
+      return rows.map(({ media, ...r }) => ({ ...r, text: r.text!, ...(media ? { media } : {}) }));
     },
 
+    /**
+     * Written at once, never behind (a host killed before the mark lands sends the id again when it
+     * restarts), with the bookkeeping waiting to be written in the same round trip.
+     */
     async markSent(sessionId: string, waMessageId: string, message: proto.IMessage | null | undefined): Promise<void> {
-      await db
-        .update(waSentMessages)
-        .set({ state: 'sent', message: message ? JSON.stringify(message, BufferJSON.replacer) : null })
-        .where(byId(sessionId, waMessageId));
+      await writes.now(
+        db
+          .update(waSentMessages)
+          .set({ state: 'sent', message: message ? JSON.stringify(message, BufferJSON.replacer) : null })
+          .where(byId(sessionId, waMessageId)),
+      );
     },
 
     async markFailed(sessionId: string, waMessageId: string, error: string): Promise<void> {
-      await db.update(waSentMessages).set({ state: 'failed', error }).where(byId(sessionId, waMessageId));
+      await writes.now(db.update(waSentMessages).set({ state: 'failed', error }).where(byId(sessionId, waMessageId)));
     },
 
     /** Memory first (saves a round trip per reply); the table for older ids and other processes. */

@@ -7,13 +7,16 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import { sendRequest, type SendRequest, type SendResult } from '../shared/contracts/send-request.ts';
+import { registerCommandRoutes, type CommandDeps } from './commands.ts';
 import { HostError, renderHostError } from './http-errors.ts';
+import { parseBody } from './parse-body.ts';
 import type { Outbox } from './outbox.ts';
+import { loadQrCode } from './qr-code.ts';
 import type { PlaygroundSockets } from './playground-socket.ts';
 import type { Session } from './session.ts';
+import type { SessionRegistry } from './session-registry.ts';
 import { requireQStashSignature, type SigningKeys } from './verify-signature.ts';
 
 export type ServerDeps = {
@@ -22,9 +25,16 @@ export type ServerDeps = {
   send: (req: SendRequest) => Promise<SendResult>;
   signingKeys: SigningKeys;
   log: Logger;
+  /** What the integrator-facing WhatsApp commands (/sessions/:id/read, /messages, /groups…) need. */
+  commands: Omit<CommandDeps, 'sessions' | 'log'>;
   /** Local mode only: the in-process socket behind the `playground` session. */
   playground?: { sessionId: string; sockets: PlaygroundSockets };
+  /** Numbers added and removed while the host runs (POST /sessions, /sessions/:id/remove). */
+  registry: Pick<SessionRegistry, 'add' | 'remove'>;
 };
+
+/** The same ids as WA_SESSIONS accepts (shared/config/socket-host-config.ts), and /v1's 64-character bound. */
+const addBody = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _') });
 
 const pairingBody = z.object({ phone: z.string().regex(/^\+?[\d\s().-]{5,30}$/, 'must be a phone number') });
 const injectBody = z
@@ -47,21 +57,6 @@ const injectBody = z
     location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), name: z.string().max(512).optional() }).optional(),
   })
   .refine((b) => b.text || b.media || b.location, { message: 'needs text, media or location', path: ['text'] });
-
-async function parseBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await c.req.text());
-  } catch {
-    throw new HostError('BAD_REQUEST', 'The body is not valid JSON.');
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`);
-    throw new HostError('VALIDATION_FAILED', `Invalid request: ${problems.join('; ')}.`);
-  }
-  return parsed.data;
-}
 
 export function createServer(deps: ServerDeps): Hono {
   const app = new Hono();
@@ -114,10 +109,11 @@ export function createServer(deps: ServerDeps): Hono {
   });
 
   // Signed, unlike /health: the cause and the retry time are for the functions' admin routes.
-  app.get('/sessions', (c) => c.json({ data: [...deps.sessions.values()].map((s) => s.view()) }));
+  // `held`: whether this host holds the number's lease (in a pool, another replica may, and its row says how it is).
+  app.get('/sessions', (c) => c.json({ data: [...deps.sessions.values()].map((s) => ({ ...s.view(), held: s.holdsLease })) }));
 
   app.get('/sessions/:id/qr.png', async (c) => {
-    const png = await QRCode.toBuffer(session(c).currentQr(), { type: 'png', margin: 2, width: 320 });
+    const png = await (await loadQrCode()).toBuffer(session(c).currentQr(), { type: 'png', margin: 2, width: 320 });
     return c.body(new Uint8Array(png), 200, { 'Content-Type': 'image/png', 'Cache-Control': 'no-store' });
   });
 
@@ -133,11 +129,20 @@ export function createServer(deps: ServerDeps): Hono {
     return c.json({ status: s.status });
   });
 
+  app.post('/sessions', async (c) => c.json(await deps.registry.add((await parseBody(c, addBody)).id), 201));
+
+  app.post('/sessions/:id/remove', async (c) => {
+    await deps.registry.remove(c.req.param('id'));
+    return c.json({ removed: true });
+  });
+
   app.post('/sessions/:id/start', async (c) => {
     const s = session(c);
     await s.restart();
     return c.json({ status: s.status });
   });
+
+  registerCommandRoutes(app, { ...deps.commands, sessions: deps.sessions, log: deps.log });
 
   const { playground } = deps;
   if (playground) {
@@ -162,7 +167,7 @@ export function createServer(deps: ServerDeps): Hono {
   app.notFound((c) => renderHostError(c, new HostError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`)));
   app.onError((err, c) => {
     if (err instanceof HostError) return renderHostError(c, err);
-    deps.log.error({ err: err.message, stack: err.stack, path: c.req.path }, 'unhandled error');
+    deps.log.error({ err: err.message, stack: err.stack, path: c.req.path, requestId: c.get('requestId') }, 'unhandled error');
     return renderHostError(c, new HostError('INTERNAL', 'Something went wrong on our side; it was logged.'));
   });
   return app;

@@ -6,7 +6,6 @@
 import { EventEmitter } from 'node:events';
 import { makeCacheableSignalKeyStore, type BaileysEventMap, type SignalKeyStore } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
-import QRCode from 'qrcode';
 import type { SessionState } from '../shared/contracts/wa-event.ts';
 import type { Db } from '../shared/db.ts';
 import { usePostgresAuthState, type PostgresAuthState } from './auth-state.ts';
@@ -14,8 +13,10 @@ import { createEventForwarder, retrying, type ForwarderDeps } from './event-forw
 import { HostError } from './http-errors.ts';
 import { createLease } from './lease.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
+import type { LeasePool } from './lease-pool.ts';
 import { createMemoryCache } from './memory-cache.ts';
 import { phoneOf } from './normalize.ts';
+import { loadQrCode } from './qr-code.ts';
 import { decideOnClose, DEFAULT_RECONNECT_TUNING, describeClose, type ReconnectTuning } from './reconnect-policy.ts';
 import { closeStatusCode, type HostSocket, type MakeSocket } from './socket-types.ts';
 import { StatusBoard } from './status-board.ts';
@@ -43,6 +44,10 @@ export type SessionDeps = ForwarderDeps & {
   log: Logger;
   tuning: SessionTuning;
   printQr: boolean;
+  /** This host's share of a pool of replicas (its cap, its address); none: no cap. */
+  pool?: LeasePool;
+  /** From WA_SESSIONS (its lease makes its row); false: added through the API (see createLease). Default true. */
+  seed?: boolean;
 };
 
 /** Stopped states: only a person (POST /sessions/:id/start, pairing) brings them back. */
@@ -84,7 +89,11 @@ export class Session {
     this.id = id;
     this.deps = deps;
     this.log = deps.log.child({ session: id });
-    this.forward = createEventForwarder(id, deps, () => this.stopping);
+    this.forward = createEventForwarder(
+      id,
+      { ...deps, phoneJidOfLid: async (lid) => (await this.sock?.signalRepository.lidMapping.getPNForLID(lid)) ?? null },
+      () => this.stopping,
+    );
     this.board = new StatusBoard(id, {
       ...deps,
       log: this.log,
@@ -92,7 +101,7 @@ export class Session {
       mayWrite: () => this.keeper.held,
       queue: (task) => this.queue(task),
     });
-    const lease = createLease(deps.db, id, deps.ownerId, deps.tuning.leaseTtlMs);
+    const lease = createLease(deps.db, id, deps.ownerId, deps.tuning.leaseTtlMs, { pool: deps.pool, createsRow: deps.seed ?? true });
     this.keeper = new LeaseKeeper(
       lease,
       deps.tuning.leaseTtlMs,
@@ -209,6 +218,7 @@ export class Session {
     mine('connection.update', (u) => this.onConnection(sock, u));
     mine('messages.upsert', (u) => this.queue(() => this.forward.upsert(u)));
     mine('messages.update', (u) => this.queue(() => this.forward.statuses(u)));
+    mine('lid-mapping.update', (m) => this.queue(() => this.forward.mapping(m)));
   }
 
   private async loadAuth() {
@@ -364,6 +374,6 @@ function closeCause(code: number | undefined, error: unknown): string {
 }
 
 async function printQr(sessionId: string, qr: string): Promise<void> {
-  const art = await QRCode.toString(qr, { type: 'terminal', small: true });
+  const art = await (await loadQrCode()).toString(qr, { type: 'terminal', small: true });
   process.stdout.write(`\nWhatsApp session "${sessionId}": scan with WhatsApp → Linked devices → Link a device\n${art}\n`);
 }

@@ -57,18 +57,22 @@ export function createSendThrottle(tuning: ThrottleTuning, clock: Clock = realCl
   };
 }
 
-/** Shows "typing…" in the chat for about as long as a person would take, then clears it. */
+/**
+ * Shows "typing…" in the chat for about as long as a person would take to type the text, then clears
+ * it; before a voice note, "recording audio…" for the longest typing time instead.
+ */
 export async function showTyping(
   sock: HostSocket,
   jid: string,
   textLength: number,
   tuning: ThrottleTuning,
   clock: Clock = realClock,
+  presence: 'composing' | 'recording' = 'composing',
 ): Promise<void> {
-  const ms = typingDuration(textLength, tuning);
+  const ms = presence === 'recording' ? tuning.maxTypingMs : typingDuration(textLength, tuning);
   if (ms <= 0) return;
   // Presence is cosmetic: a failure here must never block the message itself.
-  await sock.sendPresenceUpdate('composing', jid).catch(() => undefined);
+  await sock.sendPresenceUpdate(presence, jid).catch(() => undefined);
   await clock.sleep(ms);
   await sock.sendPresenceUpdate('paused', jid).catch(() => undefined);
 }

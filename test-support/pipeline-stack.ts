@@ -8,7 +8,7 @@ import { startMediaCdn } from '../local/media-cdn.ts';
 import { startStack, type StackOptions } from '../local/stack.ts';
 import type { PlaygroundMedia } from '../socket-host/playground-media.ts';
 import { createFakeSockets, type InjectInput } from './fake-socket.ts';
-import { startFakeOpenAI, type ChatRequest, type TranscriptionRequest } from './fake-openai.ts';
+import { startFakeOpenAI, type ChatRequest, type ToolCallReply, type TranscriptionRequest } from './fake-openai.ts';
 import { createTestDatabase } from './postgres.ts';
 import { TEST_REDIS_URL } from './redis.ts';
 
@@ -28,7 +28,7 @@ const FAST_HOST = {
 export async function startPipelineStack(
   options: {
     settings?: Partial<AgentSettings>;
-    reply?: (req: ChatRequest) => string;
+    reply?: (req: ChatRequest) => string | ToolCallReply;
     /** How long the fake model takes to compose each request (see startFakeOpenAI). */
     modelDelayMs?: (req: ChatRequest) => number;
     /** What the fake model hears in a voice note (with AI_TRANSCRIPTION_MODEL set in `env`). */

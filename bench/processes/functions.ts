@@ -3,6 +3,9 @@
  * process.cpuUsage() without the stand-ins' or the socket-host's work mixed in. The app is the product
  * app; only this wrapper is the bench's: it times requests and exposes /__bench/* to the bench.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { classifierFor, installFetchMeter, now } from '../lib/fetch-meter.ts';
 
 const env = JSON.parse(process.env.BENCH_ENV ?? '{}') as Record<string, string>;
@@ -39,23 +42,49 @@ const bare = new Hono().post('/bare', async (c) => c.json({ ok: true, length: (a
 const cpu: Record<string, number[]> = { hook: [], bare: [] };
 let requests = 0;
 
+// With BENCH_CPU_PROFILE, besides --cpu-prof's whole-process profile, one profile per phase (from a
+// reset to the next stats): phase-N.cpuprofile holds only that phase's requests, the hook's among them.
+const profileDir = process.env.BENCH_CPU_PROFILE;
+const inspector = profileDir ? new Session() : undefined;
+let profiling = false;
+let phase = 0;
+if (inspector) {
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
+}
+async function startPhaseProfile() {
+  if (!inspector || profiling) return;
+  await inspector.post('Profiler.start');
+  profiling = true;
+}
+async function endPhaseProfile() {
+  if (!inspector || !profiling) return;
+  profiling = false;
+  const { profile } = await inspector.post('Profiler.stop');
+  mkdirSync(profileDir!, { recursive: true });
+  writeFileSync(join(profileDir!, `phase-${++phase}.cpuprofile`), JSON.stringify(profile));
+}
+
 const control = new Hono()
-  .get('/__bench/stats', (c) =>
-    c.json({
+  .get('/__bench/stats', async (c) => {
+    await endPhaseProfile();
+    return c.json({
       cpu,
       requests,
       fetch: meter.counts(),
       subrequestsPerHook,
       sendLeftAt: Object.fromEntries(sendLeftAt),
       modelMs: Object.fromEntries(modelMs),
-    }),
-  )
-  .post('/__bench/reset', (c) => {
+    });
+  })
+  .post('/__bench/reset', async (c) => {
     meter.reset();
     cpu.hook = [];
     cpu.bare = [];
     requests = 0;
     subrequestsPerHook.length = 0;
+    await startPhaseProfile();
     return c.json({ ok: true });
   });
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { callSocketHost } from '../outbound/socket-host-client.ts';
 import type { Services } from '../services.ts';
+import { listOpenAlerts } from '../alerts/state.ts';
 
 export type Check = { ok: boolean; latencyMs: number; error?: string } & Record<string, unknown>;
 export type WhatsAppSession = { id: string; status: string; linked?: boolean; phone?: string | null; reason?: string | null };
@@ -44,6 +45,8 @@ export async function runChecks(s: Services, options: { details?: boolean } = {}
     }),
     checkSocketHost(s, { outbox: true, details: options.details }),
   ]);
+  // The details also list the alert conditions holding now (functions/alerts); ok is whether they could be read.
+  if (options.details) return { database, redis, queue, socketHost, alerts: await probe(async () => ({ open: await listOpenAlerts(s) })) };
   return { database, redis, queue, socketHost };
 }
 

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import { waEvent, type WaEvent } from '../../shared/contracts/wa-event.ts';
 import { runDeliveryJob } from '../outbound/deliver.ts';
+import { applyContactMapping } from '../pipeline/conversation-identity.ts';
 import { handleInbound } from '../pipeline/inbound.ts';
 import { STALE_CLAIM_SECONDS } from '../pipeline/reply-claim.ts';
 import { handleStatus } from '../pipeline/status.ts';
@@ -10,6 +11,12 @@ import type { Services } from '../services.ts';
 import { emitWebhookEvent } from '../webhooks/emit.ts';
 import type { HonoEnv } from '../hono-env.ts';
 import { deliveryJob } from '../outbound/delivery-job.ts';
+import { outboundMediaHook } from '../outbound/media-hook.ts';
+import { retentionHook } from '../retention/hook.ts';
+import { alertsHook } from '../alerts/hook.ts';
+import { checkFreeTiersNowAndThen, checkModel, onSessionStatus } from '../alerts/evaluate.ts';
+import { reportFailedHooks } from '../sentry/report.ts';
+import { pingHook } from './ping.ts';
 import { verifyQStash } from './verify-qstash.ts';
 
 type HookEnv = HonoEnv & { Variables: { rawBody: string } };
@@ -17,6 +24,7 @@ type HookEnv = HonoEnv & { Variables: { rawBody: string } };
 /** QStash-triggered handlers. 2xx only once effects are durable; 5xx to be retried; 489 never. */
 export const hooks = new Hono<HookEnv>();
 hooks.use(verifyQStash);
+hooks.use(reportFailedHooks);
 
 hooks.post('/whatsapp', async (c) => {
   const event = decode(c, waEvent);
@@ -35,6 +43,11 @@ hooks.post('/whatsapp', async (c) => {
   return c.json({ outcome });
 });
 
+hooks.get('/media/:id', outboundMediaHook);
+hooks.post('/retention', retentionHook);
+hooks.post('/alerts', alertsHook);
+hooks.post('/ping', pingHook);
+
 hooks.post('/deliver', async (c) => {
   const job = decode(c, deliveryJob);
   if (job instanceof Response) return job;
@@ -45,8 +58,12 @@ hooks.post('/deliver', async (c) => {
 
 async function dispatch(s: Services, event: WaEvent): Promise<string> {
   switch (event.type) {
-    case 'message.received':
-      return await handleInbound(s, event);
+    case 'message.received': {
+      const outcome = await handleInbound(s, event);
+      await alertOn(s, () => checkModel(s));
+      await alertOn(s, () => checkFreeTiersNowAndThen(s));
+      return outcome;
+    }
     case 'message.from_team':
       return await handleTeamMessage(s, event);
     case 'message.status':
@@ -58,8 +75,20 @@ async function dispatch(s: Services, event: WaEvent): Promise<string> {
         { sessionId: event.sessionId, status: event.status, reason: event.reason, phone: event.phone },
         { key: event.id },
       );
+      await alertOn(s, () => onSessionStatus(s, event));
       return 'recorded';
+    case 'contact.mapping':
+      return await applyContactMapping(s.db, event);
   }
+}
+
+/**
+ * The alerts an event can open or clear, as it arrives (ALERT_WEBHOOK_URL only). Their failure is
+ * logged, never the event's: the 2-minute evaluation catches up on it.
+ */
+async function alertOn(s: Services, evaluate: () => Promise<void>): Promise<void> {
+  if (!s.config.ALERT_WEBHOOK_URL) return;
+  await evaluate().catch((err: unknown) => s.log.error({ err: String(err) }, 'an alert check failed'));
 }
 
 /**

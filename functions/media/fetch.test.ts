@@ -51,3 +51,77 @@ describe('fetching', () => {
     }
   });
 });
+
+describe('a moment’s failure of WhatsApp’s media server is tried again; a definitive answer is not', () => {
+  const limits = { maxBytes: 1000, timeoutMs: 10_000 };
+  const file = Uint8Array.from({ length: 42 }, (_, i) => i);
+
+  type Answer = number | 'drop' | 'hang';
+  /** Answers each request with the next of `answers` (a status, 'drop' to cut the connection, 'hang' never to answer), then the file. */
+  async function flaky(answers: Answer[]) {
+    const calls: string[] = [];
+    const server = await listen(async (req) => {
+      calls.push(new URL(req.url).pathname);
+      const answer = answers.shift();
+      if (answer === 'hang') return await new Promise<Response>(() => undefined);
+      if (answer === 'drop') {
+        // A body that errors mid-stream: the connection is cut after the headers.
+        const body = new ReadableStream({ start: (c) => (c.enqueue(new Uint8Array(5)), c.error(new Error('reset'))) });
+        return new Response(body, { headers: { 'content-length': '42' } });
+      }
+      if (answer !== undefined) return new Response(null, { status: answer });
+      return new Response(file as Uint8Array<ArrayBuffer>);
+    });
+    return { calls, server, url: new URL(`${server.url}/v/x.enc`) };
+  }
+
+  it.each<[Answer[]]>([[[503]], [[429]], [[500, 502]], [['drop']]])('after %j the file is fetched', async (answers) => {
+    const { calls, server, url } = await flaky([...answers]);
+    try {
+      expect(await fetchEncrypted(url, null, limits)).toEqual(file);
+      expect(calls).toHaveLength(answers.length + 1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a server that keeps failing is given three attempts, then the media is reported unreachable', async () => {
+    const { calls, server, url } = await flaky([503, 503, 503, 503]);
+    try {
+      await expect(fetchEncrypted(url, null, limits)).rejects.toThrow("WhatsApp's media server answered HTTP 503 (3 attempts)");
+      expect(calls).toHaveLength(3);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('an attempt that hangs is cut at half the budget and tried again within it', async () => {
+    const { calls, server, url } = await flaky(['hang']);
+    try {
+      expect(await fetchEncrypted(url, null, { maxBytes: 1000, timeoutMs: 2_000 })).toEqual(file);
+      expect(calls).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each([404, 410, 403, 302])('HTTP %i is final: fetched once', async (status) => {
+    const { calls, server, url } = await flaky([status]);
+    try {
+      await expect(fetchEncrypted(url, null, limits)).rejects.toThrow(`HTTP ${status}`);
+      expect(calls).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a file too large is final: fetched once', async () => {
+    const { calls, server, url } = await flaky([]);
+    try {
+      await expect(fetchEncrypted(url, null, { maxBytes: 10, timeoutMs: 5_000 })).rejects.toThrow('larger than MEDIA_MAX_BYTES');
+      expect(calls).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,15 +1,20 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { messages } from '../../drizzle/schema.ts';
 import type { Services } from '../services.ts';
+import { MODEL_ERROR_PREFIX } from '../pipeline/reply-claim.ts';
 import { toPublicMessage } from '../v1/views.ts';
 import { emitWebhookEvent } from '../webhooks/emit.ts';
+import { OUTBOUND_MEDIA_TYPES, type OutboundMediaRef, type OutboundMediaType } from '../../shared/contracts/send-request.ts';
 import type { DeliveryJob } from './delivery-job.ts';
+import { OUTBOUND_MEDIA_HOOK_PATH } from './media-hook.ts';
+import { markReadOnReply } from './read-receipts.ts';
 import { sendToSocketHost } from './socket-host-client.ts';
 
 type Part = Pick<
   typeof messages.$inferSelect,
   'id' | 'waMessageId' | 'text' | 'status' | 'conversationId' | 'direction' | 'author' | 'createdAt'
->;
+> &
+  Partial<Pick<typeof messages.$inferSelect, 'type' | 'media'>>;
 /** 'queued': the socket-host accepted it and sends it in its turn (the outcome comes as a status event). */
 type PartOutcome = 'sent' | 'queued' | 'retry' | 'failed';
 
@@ -21,7 +26,10 @@ type PartOutcome = 'sent' | 'queued' | 'retry' | 'failed';
  * socket-host sends each WhatsApp id once, so asking again after an unclear failure is safe.
  */
 export async function deliver(s: Services, job: DeliveryJob, parts: Part[]): Promise<'sent' | 'queued' | 'failed'> {
+  // Beside the send, not before it: the reply waits its typing pause anyway, and never for this.
+  const reading = parts[0]?.author === 'agent' ? markReadOnReply(s, { ...job, conversationId: parts[0].conversationId }) : undefined;
   const outcome = await sendInOrder(s, job, parts);
+  await reading;
   if (outcome.result !== 'retry') return outcome.result;
   await enqueueDelivery(s, { ...job, messageIds: parts.slice(outcome.at).map((p) => p.id) });
   return 'queued';
@@ -39,6 +47,8 @@ export async function runDeliveryJob(s: Services, job: DeliveryJob): Promise<Par
       direction: messages.direction,
       author: messages.author,
       createdAt: messages.createdAt,
+      type: messages.type,
+      media: messages.media,
     })
     .from(messages)
     .where(inArray(messages.id, job.messageIds));
@@ -69,13 +79,21 @@ async function sendPart(s: Services, job: DeliveryJob, part: Part): Promise<Part
     waMessageId: part.waMessageId,
     text: part.text,
     typing: true,
+    media: outboundMediaRef(s, part),
   });
   const sent = outcome.ok && outcome.status === 'sent';
   const status = sent ? 'sent' : outcome.ok || outcome.retry ? undefined : 'failed';
   // Only a queued row moves: a status event that got here first (sent, delivered…) is never undone.
   const moved = await s.db
     .update(messages)
-    .set({ ...(status ? { status } : {}), error: outcome.ok ? null : outcome.reason, updatedAt: sql`now()` })
+    // A send that went through clears a send error, never the model's (the model alert reads it).
+    .set({
+      ...(status ? { status } : {}),
+      // The first time the socket-host took it: where the reply latency of /v1/usage ends.
+      ...(outcome.ok ? { handedAt: sql`coalesce(${messages.handedAt}, now())` } : {}),
+      error: outcome.ok ? sql`case when ${messages.error} like ${`${MODEL_ERROR_PREFIX}%`} then ${messages.error} end` : outcome.reason,
+      updatedAt: sql`now()`,
+    })
     .where(and(eq(messages.id, part.id), eq(messages.status, 'queued')))
     .returning({ id: messages.id });
   if (sent && moved.length) {
@@ -105,3 +123,19 @@ export async function enqueueDelivery(s: Services, job: DeliveryJob): Promise<vo
     retries: DELIVERY_RETRIES,
   });
 }
+
+/**
+ * What the socket-host needs to send a message's file: where to download it (our own signed
+ * `/hooks/media/{id}`, served from the media bucket), never the bytes themselves.
+ */
+function outboundMediaRef(s: Services, part: Part): OutboundMediaRef | undefined {
+  if (!part.media?.stored || !part.type || !isOutboundMediaType(part.type)) return undefined;
+  return {
+    type: part.type,
+    mimeType: part.media.mimeType ?? 'application/octet-stream',
+    ...(part.media.fileName ? { fileName: part.media.fileName } : {}),
+    url: `${s.config.PUBLIC_URL.replace(/\/+$/, '')}${OUTBOUND_MEDIA_HOOK_PATH}/${part.id}`,
+  };
+}
+
+const isOutboundMediaType = (type: string): type is OutboundMediaType => (OUTBOUND_MEDIA_TYPES as readonly string[]).includes(type);

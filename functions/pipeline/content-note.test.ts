@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentNote } from './content-note.ts';
+import { contentNote, DOCUMENT_END, modelContent } from './content-note.ts';
 import { toTurns } from './history.ts';
 
 const media = { mimeType: 'application/pdf', size: 120_000, fileName: 'pedido-1042.pdf', seconds: null, mediaKey: null, directPath: null, url: null, fileSha256: null, fileEncSha256: null };
@@ -55,5 +55,15 @@ describe('what the model is told of a message it cannot read', () => {
       },
     ]);
     expect(toTurns(recent).every((turn) => turn.images === undefined)).toBe(true);
+  });
+
+  it('gives a read document as a note, the caption, then its text up to an end mark; an unread one as a note the agent answers kindly', () => {
+    const doc = { direction: 'in' as const, type: 'document' as const, media };
+    expect(modelContent({ ...doc, text: 'segue o pedido', transcript: 'Pedido 1042\n2 pães' })).toBe(
+      `[the customer sent a document "pedido-1042.pdf"; its text follows, after the caption if there is one]\nsegue o pedido\nPedido 1042\n2 pães\n${DOCUMENT_END}`,
+    );
+    expect(modelContent({ ...doc, text: '', transcript: 'Recibo' })).toBe(`[the customer sent a document "pedido-1042.pdf"; its text follows, after the caption if there is one]\nRecibo\n${DOCUMENT_END}`);
+    expect(modelContent({ ...doc, text: 'segue', transcript: null })).toBe('[the customer sent a document "pedido-1042.pdf", which you cannot open]\nsegue');
+    expect(modelContent({ direction: 'in', type: 'voice', text: '', transcript: 'Oi' })).toBe('[the customer sent a voice note; its transcript follows]\nOi');
   });
 });

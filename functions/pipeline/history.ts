@@ -1,19 +1,28 @@
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import { conversations, messages } from '../../drizzle/schema.ts';
 import type { Db } from '../../shared/db.ts';
-import { contentNote } from './content-note.ts';
+import { modelContent } from './content-note.ts';
 
 /** A model turn; `images` are the stored photos of the turn the model is answering, when it sees images. */
 export type Turn = { role: 'user' | 'assistant'; content: string; images?: { key: string; mediaType: string }[] };
 
 /**
- * A conversation's pause, its latest inbound message and its recent history: the burst rule needs the
+ * A conversation's pause (and the message whose handoff set it), its summary, its latest inbound
+ * message and its recent history (after what the summary covers): the burst rule needs the
  * latest (is the trigger still the newest?), the model the history. Queries, so that the caller can
  * run them in one round trip with its own.
  */
-export function conversationStateQueries(db: Db, conversationId: string, historyLimit: number) {
+export function conversationStateQueries(db: Db, conversationId: string | SQL<string>, historyLimit: number) {
   return [
-    db.select({ pausedUntil: conversations.pausedUntil }).from(conversations).where(eq(conversations.id, conversationId)),
+    db
+      .select({
+        pausedUntil: conversations.pausedUntil,
+        handoffMessageId: conversations.handoffMessageId,
+        summary: conversations.summary,
+        summaryUntil: conversations.summaryUntil,
+      })
+      .from(conversations)
+      .where(eq(conversations.id, conversationId)),
     db
       .select({ id: messages.id })
       .from(messages)
@@ -23,6 +32,7 @@ export function conversationStateQueries(db: Db, conversationId: string, history
       .limit(1),
     db
       .select({
+        id: messages.id,
         direction: messages.direction,
         author: messages.author,
         text: messages.text,
@@ -37,14 +47,26 @@ export function conversationStateQueries(db: Db, conversationId: string, history
         createdAt: messages.createdAt,
       })
       .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), gt(messages.createdAt, sql`now() - interval '30 days'`)))
+      .where(
+        and(
+          eq(messages.conversationId, conversationId),
+          gt(messages.createdAt, sql`now() - interval '30 days'`),
+          // What the conversation's summary covers is sent as the summary (agent/summary.ts), not again.
+          gt(
+            messages.createdAt,
+            sql`coalesce((select ${conversations.summaryUntil} from ${conversations} where ${conversations.id} = ${conversationId}), '-infinity')`,
+          ),
+        ),
+      )
       .orderBy(desc(messages.createdAt), desc(messages.id))
       .limit(historyLimit),
   ] as const;
 }
 
-type StateResults = [{ pausedUntil: Date | null }[], { id: string }[], RecentMessage[]];
+export type ConversationSummary = { summary: string | null; summaryUntil: Date | null };
+type StateResults = [({ pausedUntil: Date | null; handoffMessageId: string | null } & ConversationSummary)[], { id: string }[], RecentMessage[]];
 export type RecentMessage = ModelMessage & {
+  id: string;
   author: 'customer' | 'agent' | 'human' | 'api';
   status: string;
   replyTo: string | null;
@@ -52,7 +74,13 @@ export type RecentMessage = ModelMessage & {
 };
 
 export function readConversationState([conversation, latestIn, recent]: StateResults) {
-  return { pausedUntil: conversation[0]?.pausedUntil, latestInboundId: latestIn[0]?.id, recent: [...recent].reverse() };
+  return {
+    pausedUntil: conversation[0]?.pausedUntil,
+    handoffMessageId: conversation[0]?.handoffMessageId ?? null,
+    summary: conversation[0]?.summary ?? null,
+    latestInboundId: latestIn[0]?.id,
+    recent: [...recent].reverse(),
+  };
 }
 
 /** What the model needs of a stored message. */
@@ -71,7 +99,7 @@ export function toTurns(recent: ModelMessage[], options: { seesImages?: boolean 
   const turns: Turn[] = [];
   for (const m of recent) {
     if (m.status === 'generating' || m.status === 'suppressed' || m.deletedAt) continue;
-    const content = [contentNote(m, options), m.transcript, m.text].filter(Boolean).join('\n');
+    const content = modelContent(m, options);
     if (!content) continue;
     const role = m.direction === 'in' ? 'user' : 'assistant';
     let last = turns.at(-1);

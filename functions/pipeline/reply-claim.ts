@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import { messages } from '../../drizzle/schema.ts';
 import type { Db } from '../../shared/db.ts';
 import { newWaMessageId } from '../outbound/wa-message-id.ts';
@@ -17,14 +17,21 @@ export type ClaimState =
   | { kind: 'busy' }
   | { kind: 'done' };
 
+/** How a reply row's `error` says the model failed (and the fallback text was written instead). */
+export const MODEL_ERROR_PREFIX = 'model: ';
+
+/** A reply row's `error` when the contact's hourly reply limit held the reply back (nothing was composed). */
+export const CONTACT_LIMIT_ERROR = 'contact reply limit reached';
+
 /**
  * One reply per trigger message, however often the trigger is redelivered: the reply's first part is
  * inserted as a 'generating' claim under the unique (reply_to, part) index. Whoever inserts it writes
  * the reply; a redelivery finds it and either delivers what was written, waits while a live writer
  * works, or takes over a claim whose writer died. Returned as queries so the caller can run them in
- * the same round trip as its reads.
+ * the same round trip as its reads; the trigger's ids may be subqueries (see storedIds) when the
+ * trigger is stored in that same round trip.
  */
-export function claimQueries(db: Db, trigger: StoredMessage) {
+export function claimQueries(db: Db, trigger: { id: string | SQL<string>; conversationId: string | SQL<string>; sessionId: string }) {
   return [
     db
       .insert(messages)
@@ -94,6 +101,9 @@ export async function finishClaim(
       inputTokens: reply.inputTokens,
       outputTokens: reply.outputTokens,
       error: sql`case when ${triggerDeleted} then ${DELETED_TRIGGER}::text else ${reply.error ?? null}::text end`,
+      // Since the claim was made or taken over (its updated_at): the reply metrics of /v1/usage, in the
+      // update that writes the reply anyway, by one clock.
+      composeMs: sql`round(extract(epoch from now() - ${messages.updatedAt}) * 1000)::int`,
       updatedAt: sql`now()`,
     })
     .where(and(eq(messages.id, claim.id), eq(messages.waMessageId, claim.waMessageId), eq(messages.status, 'generating')))

@@ -3,7 +3,7 @@ import { loadSettings } from '../agent/settings.ts';
 import type { Services } from '../services.ts';
 import { emitWebhookEvent } from '../webhooks/emit.ts';
 import { keepMedia } from '../media/keep-media.ts';
-import { applyChange, isChange } from './message-change.ts';
+import { applyChangeAndNotify, isChange } from './message-change.ts';
 import { storeMessage } from './store-message.ts';
 
 /**
@@ -13,8 +13,8 @@ import { storeMessage } from './store-message.ts';
 export async function handleTeamMessage(s: Services, event: MessageFromTeam): Promise<'paused' | 'updated' | 'target_pending' | 'ignored'> {
   if (event.kind !== 'direct') return 'ignored';
   // The team reacting to, editing or deleting a message on the phone changes it; it is not a takeover.
-  if (isChange(event)) return (await applyChange(s.db, event)) === 'updated' ? 'updated' : 'target_pending';
-  const settings = await loadSettings(s.db);
+  if (isChange(event)) return await applyChangeAndNotify(s, event);
+  const settings = await loadSettings(s.db, event.sessionId);
   const { conversation, message } = await storeMessage(s.db, event, settings.humanPauseMinutes);
   // A photo or a document the team sent from the phone is kept too, for the Inbox.
   await keepMedia(s, message);

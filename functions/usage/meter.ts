@@ -12,6 +12,7 @@ export const USAGE_METRICS = [
   'queue.messages',
   'redis.commands',
   'functions.requests',
+  'console.requests',
 ] as const;
 export type UsageMetric = (typeof USAGE_METRICS)[number];
 
@@ -20,7 +21,21 @@ export const FLUSH_INTERVAL_MS = 5_000;
 /** …unless this many counts are waiting, so a busy isolate that dies loses little. */
 export const FLUSH_AT_PENDING = 500;
 
-export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+let lastDay = { from: 0, to: 0, day: '' };
+
+/**
+ * The UTC day of a time, as YYYY-MM-DD. Every count asks it, several per message: the day is kept
+ * while the time stays in it (in workerd's profile of the inbound hook, building a Date and its ISO
+ * string each time was about 3 % of the hook's CPU).
+ */
+export function utcDay(ms: number): string {
+  if (ms < lastDay.from || ms >= lastDay.to) {
+    const from = Math.floor(ms / DAY_MS) * DAY_MS;
+    lastDay = { from, to: from + DAY_MS, day: new Date(from).toISOString().slice(0, 10) };
+  }
+  return lastDay.day;
+}
 
 type Row = { day: string; metric: UsageMetric; value: number };
 

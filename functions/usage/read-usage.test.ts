@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../shared/db.ts';
 import { UsageMeter, type UsageMetric } from './meter.ts';
+import type { Prices } from '../../shared/config/prices.ts';
 import { readUsage } from './read-usage.ts';
 import { startTestDb } from './test-db.ts';
 
@@ -68,5 +69,23 @@ describe('readUsage', () => {
     expect(usage.days.at(-1)!.day).toBe('2034-01-02');
     expect(usage.perMessage).toEqual({ queueMessages: 2, redisCommands: 5, functionRequests: 2 });
     expect(usage.limits[1]!.used).toBe(0); // nothing counted in January yet
+  });
+
+  it('prices the period, today and the month, counting the Redis commands of the month before the period', async () => {
+    const prices: Prices = { currency: 'EUR', modelInputPerMTok: 1, modelOutputPerMTok: 4, qstashPer100k: 1, redisPer100k: 0.2, workersPerMillion: 0.3 };
+    // Before the period but in its first month: uses up the Redis allowance without being in the period.
+    await counted('2035-03-02', { 'redis.commands': 480_000 });
+    await counted('2035-03-30', { 'messages.received': 4, 'redis.commands': 70_000, 'model.input_tokens': 400_000, 'model.output_tokens': 50_000 });
+    await counted('2035-04-01', { 'messages.received': 1, 'redis.commands': 70_000, 'queue.messages': 1_500 });
+    const usage = await readUsage(db, 3, Date.parse('2035-04-01T09:00:00Z'), prices);
+
+    expect(usage.days.map((d) => d.day)).toEqual(['2035-03-30', '2035-03-31', '2035-04-01']);
+    expect(usage.cost.currency).toBe('EUR');
+    expect(usage.cost.prices).toEqual({ modelInputPerMTok: 1, modelOutputPerMTok: 4, qstashPer100k: 1, redisPer100k: 0.2, workersPerMillion: 0.3 });
+    // March 30: 0.4 + 0.2 for the model, and the 50,000 commands past March's 500,000 at 0.2 per 100K.
+    // April 1: a new month's Redis allowance; 500 QStash messages past the day's 1,000.
+    expect(usage.cost.period).toEqual({ total: 0.705, perMessage: 0.141, messages: 5, parts: { model: 0.6, qstash: 0.005, redis: 0.1, workers: 0 } });
+    expect(usage.cost.today).toEqual({ total: 0.005, perMessage: 0.005, messages: 1, parts: { model: 0, qstash: 0.005, redis: 0, workers: 0 } });
+    expect(usage.cost.month).toEqual(usage.cost.today);
   });
 });

@@ -1,6 +1,8 @@
 import { asc, gte } from 'drizzle-orm';
 import { usageDaily } from '../../drizzle/schema.ts';
+import { DEFAULT_PRICES, type Prices } from '../../shared/config/prices.ts';
 import type { Db } from '../../shared/db.ts';
+import { costPerDay, sumCosts, type CostSummary } from './cost.ts';
 import { FREE_TIERS, projectFreeTiers } from './free-tiers.ts';
 import { utcDay, type UsageMetric } from './meter.ts';
 
@@ -17,6 +19,8 @@ export type Usage = {
   perMessage: PerMessage | null;
   freeTiers: ReturnType<typeof projectFreeTiers> | null;
   limits: TierLimit[];
+  /** The counted usage priced (functions/usage/cost.ts): free tiers count nothing. */
+  cost: { currency: string; prices: Omit<Prices, 'currency'>; period: CostSummary; today: CostSummary; month: CostSummary };
 };
 
 export const MAX_USAGE_DAYS = 90;
@@ -24,14 +28,14 @@ const DAY_MS = 86_400_000;
 
 /**
  * The counted usage of the last `days` UTC days (today included), what one customer message costs on
- * average, what that means on each free tier, and how much of today's and this month's allowance is
- * used. One query: the period and the month so far.
+ * average, what that means on each free tier, how much of today's and this month's allowance is
+ * used, and what it costs in money. One query: from the first of the period's first month, as the
+ * Redis allowance is a month's.
  */
-export async function readUsage(db: Db, days: number, now = Date.now()): Promise<Usage> {
-  const today = utcDay(now);
-  const periodStart = utcDay(now - (days - 1) * DAY_MS);
+export async function readUsage(db: Db, days: number, now = Date.now(), prices: Prices = DEFAULT_PRICES): Promise<Usage> {
+  const { today, periodStart } = periodOf(days, now);
   const monthStart = `${today.slice(0, 7)}-01`;
-  const from = periodStart < monthStart ? periodStart : monthStart;
+  const from = `${periodStart.slice(0, 7)}-01`;
   const rows = await db
     .select({ day: usageDaily.day, metric: usageDaily.metric, value: usageDaily.value })
     .from(usageDaily)
@@ -42,18 +46,21 @@ export async function readUsage(db: Db, days: number, now = Date.now()): Promise
   let redisThisMonth = 0;
   for (const row of rows) {
     const metric = row.metric as UsageMetric;
-    if (row.day >= periodStart) {
-      const metrics = byDay.get(row.day) ?? {};
-      metrics[metric] = Number(row.value);
-      byDay.set(row.day, metrics);
-    }
+    const metrics = byDay.get(row.day) ?? {};
+    metrics[metric] = Number(row.value);
+    byDay.set(row.day, metrics);
     if (row.day >= monthStart && metric === 'redis.commands') redisThisMonth += Number(row.value);
   }
-  const period: UsageDay[] = Array.from({ length: days }, (_, i) => {
-    const day = utcDay(now - (days - 1 - i) * DAY_MS);
+  // Every day from the first of the period's first month to today; the period is its tail.
+  const span = Math.round((Date.parse(today) - Date.parse(from)) / DAY_MS) + 1;
+  const all: UsageDay[] = Array.from({ length: span }, (_, i) => {
+    const day = utcDay(Date.parse(from) + i * DAY_MS);
     return { day, metrics: byDay.get(day) ?? {} };
   });
+  const period = all.slice(-days);
   const todays = period.at(-1)!;
+  const costs = costPerDay(all, prices);
+  const { currency, ...unitPrices } = prices;
 
   const perMessage = averagePerMessage(period);
   return {
@@ -72,7 +79,19 @@ export async function readUsage(db: Db, days: number, now = Date.now()): Promise
       limit('Upstash Redis commands', redisThisMonth, FREE_TIERS.redisCommandsPerMonth, 'month'),
       limit('Workers requests', todays.metrics['functions.requests'] ?? 0, FREE_TIERS.workersRequestsPerDay, 'day'),
     ],
+    cost: {
+      currency,
+      prices: unitPrices,
+      period: sumCosts(costs.slice(-days)),
+      today: sumCosts(costs.slice(-1)),
+      month: sumCosts(costs.filter((c) => c.day >= monthStart)),
+    },
   };
+}
+
+/** The UTC days (YYYY-MM-DD) a period of `days` days ending today starts and ends on. */
+export function periodOf(days: number, now: number): { periodStart: string; today: string } {
+  return { periodStart: utcDay(now - (days - 1) * DAY_MS), today: utcDay(now) };
 }
 
 function averagePerMessage(period: UsageDay[]): PerMessage | null {

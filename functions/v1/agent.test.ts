@@ -19,11 +19,14 @@ describe('GET and PUT /v1/agent', () => {
       'historyLimit',
       'humanPauseMinutes',
       'instructions',
+      'markReadOnReply',
       'maxOutputTokens',
       'model',
       'replyToGroups',
       'rules',
+      'sessionId',
       'temperature',
+      'tools',
       'updatedAt',
     ]);
     expect((await h.call('/v1/agent', { method: 'PUT', key: reader.key, json: { historyLimit: 5 } })).status).toBe(403);
@@ -35,7 +38,10 @@ describe('GET and PUT /v1/agent', () => {
     expect(updated).toMatchObject({ temperature: 0.7, historyLimit: 5, model: 'small-model' });
     expect(updated.instructions).toBe(initial.instructions);
     expect(updated.fallbackText).toBe(initial.fallbackText);
-    expect(await (await h.call('/v1/agent', { key: writer.key })).json()).toEqual(updated);
+    const { toolsSecret, ...withoutSecret } = updated;
+    expect(toolsSecret).toMatch(/^whsec_/);
+    // The tools secret is shown by PUT only.
+    expect(await (await h.call('/v1/agent', { key: writer.key })).json()).toEqual(withoutSecret);
 
     const reset = (await (await h.call('/v1/agent', { method: 'PUT', key: writer.key, json: { temperature: null, model: null } })).json()) as Record<string, unknown>;
     expect(reset).toMatchObject({ temperature: null, model: null, historyLimit: 5 });

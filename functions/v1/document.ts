@@ -13,10 +13,13 @@ const TAGS = [
   { name: 'Messages', description: 'Send WhatsApp messages.' },
   { name: 'Conversations', description: 'Read conversations and messages; human takeover.' },
   { name: 'Agent', description: 'The AI agent’s instructions, model settings, rules and fallback text.' },
+  { name: 'Knowledge', description: 'The business’s documents the agent answers from, and the search that finds their passages.' },
   { name: 'Webhooks', description: 'Signed event deliveries (Standard Webhooks).' },
   { name: 'Keys', description: 'Scoped API keys.' },
   { name: 'Sessions', description: 'The linked WhatsApp numbers: link state, QR code, pairing code.' },
+  { name: 'WhatsApp', description: 'The everyday WhatsApp calls beside sending: read receipts, typing, reactions, locations and contact cards, edits and deletes, number, profile and group lookups.' },
   { name: 'Usage', description: 'What this deployment costs upstream, per day and per message, against the free tiers.' },
+  { name: 'Alerts', description: 'The conditions the team is alerted to (ALERT_WEBHOOK_URL), open and recently resolved.' },
 ];
 
 /** The security scheme and the webhook events: the parts of the document that are not routes. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BODY_LIMIT_BYTES, mayCarryFile, mediaBodyLimit } from '../body-limits.ts';
 import { startHarness, type Harness } from './test-harness.ts';
 
 /**
@@ -7,19 +8,20 @@ import { startHarness, type Harness } from './test-harness.ts';
  * else writes to the database while the sweep runs.
  */
 let h: Harness;
-type Op = { method: string; path: string; hasBody: boolean; query: string[] };
+type Op = { method: string; path: string; hasBody: boolean; accepts: string[]; query: string[] };
 let operations: Op[];
 
 beforeAll(async () => {
   h = await startHarness({ socketHost: false, env: { API_RATE_LIMIT_PER_KEY: '100000/1 m' } });
   const doc = (await (await h.call('/v1/openapi.json', { key: null })).json()) as {
-    paths: Record<string, Record<string, { requestBody?: unknown; parameters?: { name: string; in: string }[] }>>;
+    paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> }; parameters?: { name: string; in: string }[] }>>;
   };
   operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({
       method: method.toUpperCase(),
       path,
       hasBody: op.requestBody !== undefined,
+      accepts: Object.keys(op.requestBody?.content ?? {}),
       query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
     })),
   );
@@ -32,17 +34,31 @@ const INJECTIONS = [`'; drop table messages; --`, '<script>alert(1)</script>', '
 const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'POST /v1/messages': { to: '4915100000000', text: 'hi', sessionId: 'default' },
   'POST /v1/conversations/{id}/pause': { minutes: 5 },
+  'POST /v1/conversations/{id}/messages': { text: 'hi' },
   'PUT /v1/agent': { fallbackText: 'x', humanPauseMinutes: 10, maxOutputTokens: 400, rules: [{ match: 'regex', pattern: 'a+', reply: 'b' }] },
   'POST /v1/webhooks': { url: 'https://example.org/hook', events: ['message.received'] },
   'POST /v1/keys': { name: 'n', scopes: ['agent:read'] },
+  'POST /v1/sessions': { id: 'sales', name: 'Sales' },
   'POST /v1/sessions/{id}/pairing-code': { phone: '4915112345678' },
+  'POST /v1/knowledge': { title: 'Horários', text: 'Abrimos às 7h.' },
+  'POST /v1/messages/location': { to: '4915100000000', latitude: -23.5614, longitude: -46.6559, name: 'Floricultura Paulista' },
+  'POST /v1/messages/contacts': { to: '4915100000000', contacts: [{ name: 'Ana Souza', phone: '+5511987654321' }] },
+  'POST /v1/messages/{id}/reaction': { emoji: '👍' },
+  'POST /v1/messages/{id}/edit': { text: 'Your order 1042 ships tomorrow.' },
+  'POST /v1/conversations/{id}/presence': { presence: 'composing' },
 };
+
+/** Query parameters that are free text (a search): any words are a question, answered as one. */
+const FREE_TEXT_QUERY = ['q'];
 
 type Case = { label: string; path: string; init: RequestInit; field?: string; status?: number };
 
-function wrongValues(value: unknown): unknown[] {
+/** Numbers that may be negative and fractional: only their range bounds them. */
+const COORDINATES = ['latitude', 'longitude'];
+
+function wrongValues(value: unknown, field: string): unknown[] {
   if (typeof value === 'string') return [123, true, null, [], {}, 'x'.repeat(100_000)];
-  if (typeof value === 'number') return ['5', null, [], {}, -1, 1e12, 1.5e-9];
+  if (typeof value === 'number') return COORDINATES.includes(field) ? ['5', null, [], {}, 1e12, 181, -181] : ['5', null, [], {}, -1, 1e12, 1.5e-9];
   if (Array.isArray(value)) return ['x', {}, [123], [null], Array.from({ length: 500 }, () => value[0])];
   return ['x', 1];
 }
@@ -61,6 +77,8 @@ function casesFor(op: Op): Case[] {
     }
     {
       for (const param of op.query) {
+        // A search may look for any words; only what no question is (NUL, 5,000 characters) is refused.
+        if (FREE_TEXT_QUERY.includes(param) && bad.length < 100 && bad !== '\u0000') continue;
         cases.push({ label: `?${param}=${bad.slice(0, 20)}`, path: `${path}?${param}=${encodeURIComponent(bad)}`, init: {} });
       }
     }
@@ -77,21 +95,26 @@ function casesFor(op: Op): Case[] {
   for (const broken of ['{', '{"to": "1', 'nul', '{"a":1}}', '\u0000', '[]', '"text"', '123', 'null']) {
     cases.push({ label: `body ${broken}`, path, init: json(broken) });
   }
-  cases.push({ label: 'text/plain', path, init: json(valid, { 'content-type': 'text/plain' }), status: 415 });
+  // A route that takes text/plain (the knowledge base) reads this body as a document, and wants its ?title=.
+  const plainText = op.accepts.includes('text/plain') ? { field: 'title', status: 400 } : { status: 415 };
+  cases.push({ label: 'text/plain', path, init: json(valid, { 'content-type': 'text/plain' }), ...plainText });
   cases.push({ label: 'form', path, init: json('a=1&b=2', { 'content-type': 'application/x-www-form-urlencoded' }), status: 415 });
   cases.push({ label: 'xml', path, init: json('<a/>', { 'content-type': 'application/xml' }), status: 415 });
-  cases.push({ label: 'no content type', path, init: { method: op.method, body: JSON.stringify(valid) }, status: 415 });
-  cases.push({ label: 'oversized', path, init: json({ ...valid, pad: 'x'.repeat(300 * 1024) }), status: 413 });
+  // fetch sends a string body without a type as text/plain.
+  cases.push({ label: 'no content type', path, init: { method: op.method, body: JSON.stringify(valid) }, ...plainText });
+  // A route that may carry a file takes a body as large as MEDIA_MAX_BYTES in base64; others 256 KiB.
+  const limit = mayCarryFile(op.method.toUpperCase(), path) ? mediaBodyLimit(h.services.config.MEDIA_MAX_BYTES) : BODY_LIMIT_BYTES;
+  cases.push({ label: 'oversized', path, init: json({ ...valid, pad: 'x'.repeat(limit + 1024) }), status: 413 });
   cases.push({ label: 'unknown field', path, init: json({ ...valid, isAdmin: true }), field: 'isAdmin', status: 400 });
   for (const [field, value] of Object.entries(valid)) {
-    for (const wrong of wrongValues(value)) {
+    for (const wrong of wrongValues(value, field)) {
       cases.push({ label: `${field}=${JSON.stringify(wrong).slice(0, 30)}`, path, init: json({ ...valid, [field]: wrong }), field, status: 400 });
     }
     if (typeof value === 'string' || Array.isArray(value)) {
       for (const bad of INJECTIONS.slice(0, 3)) {
         const injected = Array.isArray(value) ? [bad] : bad;
         // Free text may say anything; a constrained field may not.
-        if (['text', 'fallbackText', 'name'].includes(field)) continue;
+        if (['text', 'fallbackText', 'name', 'title'].includes(field)) continue;
         cases.push({ label: `${field} injection ${bad.slice(0, 12)}`, path, init: json({ ...valid, [field]: injected }), field, status: 400 });
       }
     }

@@ -53,22 +53,16 @@ describe('GET /v1/openapi.json', () => {
 
   it('describes every webhook event', () => {
     expect(Object.keys(doc.webhooks).sort()).toEqual(
-      ['conversation.paused', 'conversation.resumed', 'message.received', 'message.sent', 'message.status', 'session.status'].sort(),
+      ['conversation.handoff', 'conversation.paused', 'conversation.resumed', 'message.received', 'message.updated', 'message.sent', 'message.status', 'session.status'].sort(),
     );
   });
 });
 
 describe('GET /v1/docs', () => {
-  it('is one self-contained HTML page listing every operation', async () => {
-    const res = await h.call('/v1/docs', { key: null });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
-    const html = await res.text();
-    for (const methods of Object.values(doc.paths)) {
-      for (const op of Object.values(methods)) expect(html).toContain(`id="${op.operationId}"`);
-    }
-    expect(html).not.toMatch(/<script|<link|<img|<iframe|src=|@import/i);
-    expect(html).not.toMatch(/href="https?:/);
+  it('sends a browser, without a key, to the interactive reference the console serves', async () => {
+    const res = await h.call('/v1/docs', { key: null, redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/console/docs');
   });
 });
 
@@ -93,7 +87,7 @@ describe('HTTP surface', () => {
   });
 
   it('secure headers on every answer, no server fingerprint', async () => {
-    for (const res of [await h.call('/v1/conversations'), await h.call('/v1/nothing'), await h.call('/v1/docs', { key: null })]) {
+    for (const res of [await h.call('/v1/conversations'), await h.call('/v1/nothing'), await h.call('/v1/docs', { key: null, redirect: 'manual' })]) {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('x-frame-options')).toBeTruthy();
       expect(res.headers.get('x-powered-by')).toBeNull();

@@ -25,7 +25,7 @@ const ERROR_DESCRIPTIONS = {
   403: 'The API key lacks the scope this operation needs.',
   404: 'No such resource.',
   409: 'Conflicts with the current state (the message says how).',
-  413: 'The body is larger than 256 KiB.',
+  413: 'The body is larger than 256 KiB, or a file (`media`) larger than MEDIA_MAX_BYTES (the message says which limit).',
   415: 'The body is not sent as application/json.',
   429: 'Rate limited: retry after `Retry-After` seconds.',
   503: 'Something we depend on cannot be reached right now (the code and message say what: `SOCKET_HOST_UNREACHABLE`, `WHATSAPP_UNREACHABLE`…); retry later, after `Retry-After` seconds when given.',

@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
+import { OUTBOUND_MEDIA_TYPES } from '../../shared/contracts/send-request.ts';
 import { SCOPES } from '../keys/api-keys.ts';
+import { MAX_DOCUMENT_CHARS } from '../knowledge/documents.ts';
 import { WEBHOOK_EVENTS } from '../webhooks/events.ts';
 import { ConversationSchema, MessageSchema } from './views.ts';
 
@@ -44,6 +46,48 @@ const nextCursor = z.string().nullable().openapi({ description: 'Pass as `cursor
 export const ConversationPage = z.object({ data: z.array(ConversationSchema), nextCursor }).openapi('ConversationPage');
 export const MessagePage = z.object({ data: z.array(MessageSchema), nextCursor }).openapi('MessagePage');
 
+const MIME_TYPE = /^[\w.+-]+\/[\w.+-]+(\s*;\s*[\w.+-]+=[\w.+-]+)*$/;
+
+export const OutboundMediaBody = z
+  .strictObject({
+    type: z.enum(OUTBOUND_MEDIA_TYPES).openapi({ description: 'How WhatsApp shows it; `voice` is a voice note (Opus in Ogg).' }),
+    url: z
+      .string()
+      .max(2048)
+      .regex(/^https?:\/\//, 'must be an https URL')
+      .optional()
+      .openapi({ description: 'Where to fetch the file (a public https URL); fetched once, when the request is made.', example: 'https://example.com/menu.pdf' }),
+    data: z.string().optional().openapi({ description: 'The file itself, base64; at most MEDIA_MAX_BYTES (16 MiB by default) decoded.' }),
+    mimeType: z
+      .string()
+      .max(255)
+      .regex(MIME_TYPE, 'must be a MIME type such as image/jpeg')
+      .optional()
+      .openapi({ description: 'The file’s type; else the server’s Content-Type or the file’s first bytes say it.', example: 'application/pdf' }),
+    fileName: z.string().min(1).max(255).optional().openapi({ description: 'A document’s name, as the recipient sees it.', example: 'menu.pdf' }),
+  })
+  .refine((m) => (m.url === undefined) !== (m.data === undefined), { message: 'give exactly one of url and data', path: ['data'] })
+  .openapi('OutboundMedia', { description: 'A file to send. The message’s `text` is its caption (not for audio and voice notes).' });
+
+/** A message's text, or the caption of its media. */
+const messageContent = {
+  text: z
+    .string()
+    .min(1, { abort: true })
+    .max(4096)
+    .refine((t) => t.trim().length > 0, 'must not be blank')
+    .optional()
+    .openapi({ description: 'The message, 1–4096 characters; with `media`, its caption.', example: 'Your order 1042 has shipped.' }),
+  media: OutboundMediaBody.optional(),
+};
+
+type MessageContent = { text?: string; media?: { type: string } };
+const hasContent = (b: MessageContent) => b.text !== undefined || b.media !== undefined;
+/** Audio files and voice notes carry no caption on WhatsApp. */
+const captionFits = (b: MessageContent) => !(b.text && (b.media?.type === 'audio' || b.media?.type === 'voice'));
+const NO_CONTENT = { message: 'is required unless media is given', path: ['text'] };
+const NO_CAPTION = { message: 'audio files and voice notes carry no caption on WhatsApp; send the text as its own message', path: ['text'] };
+
 export const SendMessageBody = z
   .strictObject({
     to: z
@@ -57,19 +101,18 @@ export const SendMessageBody = z
         description: 'A phone number in international format (digits, optional +) or a chat id (…@s.whatsapp.net, …@lid, …@g.us).',
         example: '+4915112345678',
       }),
-    text: z
-      .string()
-      .min(1, { abort: true })
-      .max(4096)
-      .refine((t) => t.trim().length > 0, 'must not be blank')
-      .openapi({ description: 'The message, 1–4096 characters.', example: 'Your order 1042 has shipped.' }),
+    ...messageContent,
     sessionId: z
       .string()
       .regex(SESSION_ID, 'must be 1-64 letters, digits, - or _')
       .default('default')
       .openapi({ description: 'Which linked number sends it.' }),
   })
+  .refine(hasContent, NO_CONTENT)
+  .refine(captionFits, NO_CAPTION)
   .openapi('SendMessage');
+
+export const HumanReplyBody = z.strictObject(messageContent).refine(hasContent, NO_CONTENT).refine(captionFits, NO_CAPTION).openapi('HumanReply');
 
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z
@@ -111,6 +154,53 @@ const Rule = z
   })
   .openapi('AgentRule', { description: 'Matched case-insensitively against the customer’s text; the first match answers with `reply`.' });
 
+/** Tool names as the model providers accept them (OpenAI: ^[a-zA-Z0-9_-]{1,64}$). */
+const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** A tool's JSON Schema is sent with every model call: kept small. */
+const MAX_TOOL_SCHEMA_CHARS = 8_000;
+/** More tools cost prompt tokens on every reply and make the model's choice worse. */
+export const MAX_AGENT_TOOLS = 10;
+
+const ToolParameters = z
+  .record(z.string(), z.unknown())
+  .superRefine((schema, ctx) => {
+    if (schema.type !== 'object') ctx.addIssue({ code: 'custom', path: ['type'], message: 'must be "object" (the arguments are one JSON object)' });
+    const props = schema.properties;
+    if (props !== undefined && (typeof props !== 'object' || props === null || Array.isArray(props) || Object.values(props).some((p) => typeof p !== 'object' || p === null || Array.isArray(p)))) {
+      ctx.addIssue({ code: 'custom', path: ['properties'], message: 'must be an object of JSON Schemas' });
+    }
+    const required = schema.required;
+    if (required !== undefined && (!Array.isArray(required) || required.some((r) => typeof r !== 'string'))) {
+      ctx.addIssue({ code: 'custom', path: ['required'], message: 'must be an array of property names' });
+    }
+    if (JSON.stringify(schema).length > MAX_TOOL_SCHEMA_CHARS) {
+      ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_TOOL_SCHEMA_CHARS} characters of JSON` });
+    }
+  })
+  .openapi({
+    description: 'A JSON Schema of type "object": the arguments the model sends.',
+    example: { type: 'object', properties: { orderId: { type: 'string', description: 'The order number' } }, required: ['orderId'] },
+  });
+
+const AgentTool = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(TOOL_NAME, 'must be 1-64 letters, digits, _ or -')
+      .refine((name) => name !== 'handoff_to_human', 'is the built-in tool’s name')
+      .openapi({ example: 'order_status' }),
+    description: z.string().min(1).max(1000).openapi({ description: 'Tells the model when to call it.', example: 'The status of a customer’s order.' }),
+    url: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .max(2048)
+      .openapi({ description: 'Called with a signed POST whose JSON body is the arguments; in the cloud a public https URL.', example: 'https://example.org/tools/order-status' }),
+    parameters: ToolParameters,
+  })
+  .openapi('AgentTool', {
+    description:
+      'A team’s HTTP tool. The call is a POST of the arguments as JSON, signed with Standard Webhooks headers and the `toolsSecret`; its JSON answer (at most 8,000 characters read, 8 s) goes back to the model.',
+  });
+
 const agentFields = {
   instructions: z.string().min(1).max(20_000).openapi({ description: 'The system prompt.' }),
   model: z.string().min(1).max(200).nullable().openapi({ description: 'Overrides AI_MODEL; null uses AI_MODEL.' }),
@@ -120,24 +210,59 @@ const agentFields = {
   rules: z.array(Rule).max(100),
   fallbackText: z.string().min(1).max(4096).openapi({ description: 'Sent when no rule matches and no model answers.' }),
   burstWindowMs: z.int().min(0).max(30_000).openapi({ description: 'Messages arriving within this window get one answer.' }),
-  humanPauseMinutes: z.int().min(1).max(43_200).openapi({ description: 'How long a human takeover silences the agent.' }),
+  humanPauseMinutes: z.int().min(1).max(43_200).openapi({ description: 'How long a human takeover (or the agent’s handoff) silences the agent.' }),
   replyToGroups: z.boolean().openapi({
     description: 'Whether the agent answers in groups. The socket-host forwards group messages only with WA_FORWARD_GROUPS=true (each costs a queue message): set both.',
   }),
+  markReadOnReply: z.boolean().openapi({
+    description: 'Whether the agent marks the customer’s messages read (blue ticks) when it answers them, as a person reading them would. Off: they stay unread on the customer’s side until someone opens the chat on the phone.',
+  }),
+  tools: z
+    .array(AgentTool)
+    .max(MAX_AGENT_TOOLS)
+    .superRefine((tools, ctx) => {
+      tools.forEach((t, i) => {
+        if (tools.findIndex((o) => o.name === t.name) !== i) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'is used by another tool' });
+      });
+    })
+    .openapi({ description: `The team’s HTTP tools (at most ${MAX_AGENT_TOOLS}); the built-in handoff_to_human is always there.` }),
 };
+
+export const AgentQuery = z.object({
+  sessionId: z
+    .string()
+    .regex(SESSION_ID, 'must be 1-64 letters, digits, - or _')
+    .optional()
+    .openapi({ description: 'A linked number’s profile; omitted: the default profile, used by every number without its own.' }),
+});
+
+export const AgentProfileQuery = z.object({
+  sessionId: z.string().regex(SESSION_ID, 'must be 1-64 letters, digits, - or _').openapi({ description: 'The linked number whose own profile goes.' }),
+});
 
 export const AgentSettingsSchema = z
   .object({
     ...agentFields,
+    sessionId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The number this profile belongs to; null: the default profile (also what a number without its own answers with).' }),
     updatedAt: z.iso.datetime().nullable().openapi({ description: 'null while the defaults were never changed.' }),
   })
   .openapi('AgentSettings');
+
+export const AgentSettingsWithSecret = AgentSettingsSchema.extend({
+  toolsSecret: z.string().openapi({
+    description: 'Signs the calls to this profile’s tools (Standard Webhooks, `whsec_…`): made with the profile, kept, shown only by PUT.',
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  }),
+}).openapi('AgentSettingsWithSecret');
 
 export const AgentUpdate = z
   .strictObject(Object.fromEntries(Object.entries(agentFields).map(([k, v]) => [k, v.optional()])) as {
     [K in keyof typeof agentFields]: z.ZodOptional<(typeof agentFields)[K]>;
   })
-  .openapi('AgentUpdate', { description: 'Fields you omit keep their value.' });
+  .openapi('AgentUpdate', { description: 'Fields you omit keep their value (a number’s first change starts from the default profile’s).' });
 
 export const CreateWebhookBody = z
   .strictObject({
@@ -203,3 +328,86 @@ export const ApiKeyCreated = ApiKeySchema.extend({
 }).openapi('ApiKeyCreated');
 
 export const ApiKeyList = z.object({ data: z.array(ApiKeySchema) }).openapi('ApiKeyList');
+
+// ---- knowledge base -------------------------------------------------------------------------------
+
+const knowledgeTitle = z.string().trim().min(1).max(200).openapi({ example: 'Horário de funcionamento' });
+
+export const KnowledgeCreateBody = z
+  .strictObject({
+    title: knowledgeTitle,
+    text: z
+      .string()
+      .trim()
+      .min(1)
+      .max(MAX_DOCUMENT_CHARS)
+      .openapi({ description: `The document’s text, plain or Markdown (headings split it into passages); at most ${MAX_DOCUMENT_CHARS.toLocaleString('en-US')} characters.` }),
+  })
+  .openapi('KnowledgeCreate');
+
+const knowledgeSession = z.string().regex(SESSION_ID, 'must be 1-64 letters, digits, - or _');
+
+export const KnowledgeCreateQuery = z.object({
+  title: knowledgeTitle.optional().openapi({ description: 'The title of a `text/plain`, `text/markdown` or `application/pdf` body (a JSON body carries its own).' }),
+  sessionId: knowledgeSession
+    .optional()
+    .openapi({ description: 'The linked number whose agent alone answers from this document; omitted: shared by every number.' }),
+});
+
+export const KnowledgeListQuery = z.object({
+  sessionId: knowledgeSession
+    .optional()
+    .openapi({ description: 'Only the documents this number’s agent answers from: its own and the shared ones. Omitted: every document.' }),
+});
+
+export const KnowledgeCreated = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    chunks: z.number().int().openapi({ description: 'How many passages the document was split into.' }),
+    sessionId: z.string().nullable().openapi({ description: 'The number whose agent alone answers from it; null: shared by every number.' }),
+  })
+  .openapi('KnowledgeCreated');
+
+export const KnowledgeSummarySchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    sessionId: z.string().nullable().openapi({ description: 'The number whose agent alone answers from it; null: shared by every number.' }),
+    sourceType: z.enum(['text', 'markdown', 'pdf']).openapi({ description: 'How it was sent: JSON or text/plain (`text`), text/markdown, application/pdf.' }),
+    chunks: z.number().int(),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi('KnowledgeSummary');
+
+export const KnowledgeList = z.object({ data: z.array(KnowledgeSummarySchema) }).openapi('KnowledgeList');
+
+export const KnowledgeDocumentSchema = KnowledgeSummarySchema.extend({
+  text: z.string().openapi({ description: 'The whole text (a PDF’s as extracted).' }),
+  passages: z.array(z.object({ position: z.number().int(), text: z.string() })).openapi({ description: 'The passages search ranks, in order.' }),
+}).openapi('KnowledgeDocument');
+
+export const KnowledgeSearchQuery = z.object({
+  q: z.string().trim().min(1).max(1000).openapi({ description: 'The question, as a customer would write it.', example: 'qnd vcs entregam no centro?' }),
+  limit: z
+    .string()
+    .regex(/^([1-9]|1\d|20)$/, 'must be a whole number from 1 to 20')
+    .optional()
+    .openapi({ description: 'Passages to return, 1–20 (default 5).', example: '5' }),
+  sessionId: knowledgeSession
+    .optional()
+    .openapi({ description: 'Search as this number’s agent does: its own documents and the shared ones. Omitted: the shared documents only.' }),
+});
+
+export const KnowledgeSearchResult = z
+  .object({
+    data: z.array(
+      z.object({
+        documentId: z.uuid(),
+        title: z.string(),
+        text: z.string().openapi({ description: 'The passage.' }),
+        score: z.number().openapi({ description: 'Higher is better; comparable only within one answer.' }),
+      }),
+    ),
+  })
+  .openapi('KnowledgeSearchResult');

@@ -1,43 +1,54 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { conversations, messages } from '../../drizzle/schema.ts';
+import type { KeptOutboundMedia } from '../media/outbound-media.ts';
 import type { Db } from '../../shared/db.ts';
+import type { ContactCard, Location } from '../../shared/contracts/wa-event.ts';
 import { deliver } from '../outbound/deliver.ts';
 import { newWaMessageId } from '../outbound/wa-message-id.ts';
 import type { Services } from '../services.ts';
+import { phoneJid } from '../pipeline/conversation-identity.ts';
 
 export type ApiMessageInput = {
   sessionId: string;
-  /** Phone digits (optional +) or a chat JID, as validated by the route. */
-  to: string;
+  /** The message, or the caption of `media` ('' for none). */
   text: string;
+  /** A file already kept in the media bucket (media/outbound-media.ts). */
+  media?: KeptOutboundMedia;
+  /** `api` for POST /v1/messages, `human` for a person of the team replying in the console. */
+  author?: 'api' | 'human';
   /** A fixed WhatsApp id makes the store idempotent (a retried Idempotency-Key request). */
   waMessageId?: string;
+  /** A location or contact cards shared through the API (sent directly, not through the send queue). */
+  location?: Location;
+  contacts?: ContactCard[];
 };
 
 export type StoredApiMessage = typeof messages.$inferSelect & { contactJid: string };
 
 /**
- * The chat a message to `to` goes to. A phone number goes to the conversation already known for it
- * (whose chat id may be the customer's LID), else to `<digits>@s.whatsapp.net`.
+ * The chat a message to `to` goes to. A phone number (digits, or its `@s.whatsapp.net` JID) goes to
+ * the conversation already known for it — keyed on the customer's LID once WhatsApp has named them by
+ * it (pipeline/conversation-identity.ts), so that the message joins that conversation — else to
+ * `<digits>@s.whatsapp.net`. Any other JID (a LID, a group) is used as given.
  */
 export async function resolveRecipient(db: Db, sessionId: string, to: string): Promise<{ jid: string; phone: string | null }> {
-  if (to.includes('@')) {
-    const phone = to.endsWith('@s.whatsapp.net') ? to.slice(0, to.indexOf('@')) : null;
-    return { jid: to, phone: phone && /^\d+$/.test(phone) ? phone : null };
-  }
-  const phone = to.replace(/^\+/, '');
+  const pnUser = to.endsWith('@s.whatsapp.net') ? to.slice(0, to.indexOf('@')) : null;
+  if (to.includes('@') && !(pnUser && /^\d+$/.test(pnUser))) return { jid: to, phone: null };
+  const phone = pnUser ?? to.replace(/^\+/, '');
   const [known] = await db
     .select({ jid: conversations.contactJid })
     .from(conversations)
     .where(and(eq(conversations.sessionId, sessionId), eq(conversations.phone, phone)))
-    .orderBy(desc(conversations.lastMessageAt))
+    // The LID-keyed one first: it is the customer's conversation from now on.
+    .orderBy(desc(sql`${conversations.contactJid} like '%lid'`), desc(conversations.lastMessageAt))
     .limit(1);
-  return { jid: known?.jid ?? `${phone}@s.whatsapp.net`, phone };
+  return { jid: known?.jid ?? phoneJid(phone), phone };
 }
 
 /**
- * Stores an API message (author 'api', status 'queued') in its conversation, creating the conversation
- * if needed, in one round trip. With the same `waMessageId` a second call returns the stored row.
+ * Stores an API or human message (status 'queued') in its conversation, creating the conversation
+ * if needed, in one round trip. With the same `waMessageId` a second call returns the stored row (and
+ * the file this call kept is let go: the first one's is the message's).
  * Sending is the caller's next step, through outbound/deliver.ts like every other outbound message.
  */
 export async function storeApiMessage(db: Db, input: ApiMessageInput, recipient: { jid: string; phone: string | null }) {
@@ -57,8 +68,12 @@ export async function storeApiMessage(db: Db, input: ApiMessageInput, recipient:
         sessionId: input.sessionId,
         waMessageId,
         direction: 'out',
-        author: 'api',
+        author: input.author ?? 'api',
+        type: input.media?.type ?? (input.location ? 'location' : input.contacts ? 'contact' : 'text'),
         text: input.text,
+        media: input.media?.media ?? null,
+        location: input.location ?? null,
+        contacts: input.contacts ?? null,
         status: 'queued',
       })
       .onConflictDoNothing({ target: [messages.sessionId, messages.waMessageId] }),
@@ -89,7 +104,16 @@ export async function sendApiMessage(
   recipient: { jid: string; phone: string | null },
   defer: (work: Promise<unknown>) => void,
 ): Promise<{ id: string; conversationId: string; status: 'queued' }> {
-  const stored = await storeApiMessage(s.db, input, recipient);
+  let stored: Awaited<ReturnType<typeof storeApiMessage>>;
+  try {
+    stored = await storeApiMessage(s.db, input, recipient);
+  } catch (err) {
+    // Nothing is kept half-way: a file whose message could not be stored goes too.
+    if (input.media) await s.media?.delete(input.media.key).catch(() => {});
+    throw err;
+  }
+  // A retried request stored nothing new: the file kept for it is not the message's.
+  if (input.media && stored.media?.stored?.key !== input.media.key) await s.media?.delete(input.media.key);
   if (stored.status === 'queued') {
     defer(deliver(s, { sessionId: input.sessionId, to: recipient.jid, messageIds: [stored.id] }, [stored]));
   }

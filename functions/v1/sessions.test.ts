@@ -35,7 +35,7 @@ async function errorOf(res: Response) {
 // One number's life, in order: each step starts from the state the previous one left.
 describe('linking a number through the API', () => {
   it('says there is no QR code yet while the socket connects (not a bare 404)', async () => {
-    expect(await session()).toEqual({ id: 'default', status: 'connecting', phone: null, reason: null, cause: null, retryAt: null });
+    expect(await session()).toEqual({ id: 'default', status: 'connecting', phone: null, reason: null, cause: null, retryAt: null, name: null, addedAt: null });
     const qr = await errorOf(await t.api('/v1/sessions/default/qr.png'));
     expect(qr).toMatchObject({ status: 409, code: 'NO_QR_CODE', retryAfter: '2' });
     expect(qr.message).toContain('the session is connecting');
@@ -85,7 +85,7 @@ describe('linking a number through the API', () => {
     expect(fake.sockets).toHaveLength(sockets + 1);
     fake.latest()!.open();
     await eventually(async () => (await session()).status === 'open', 'the open state');
-    expect(await session()).toEqual({ id: 'default', status: 'open', phone: expect.any(String), reason: null, cause: null, retryAt: null });
+    expect(await session()).toEqual({ id: 'default', status: 'open', phone: expect.any(String), reason: null, cause: null, retryAt: null, name: null, addedAt: null });
   });
 
   it('refuses a QR code or a pairing code for a linked number, saying it is linked', async () => {

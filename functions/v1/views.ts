@@ -80,10 +80,17 @@ export const ConversationSchema = z
     id: z.uuid(),
     sessionId: z.string().openapi({ description: 'The linked WhatsApp number (socket-host session).', example: 'default' }),
     contactJid: z.string().openapi({ description: 'The customer’s WhatsApp chat id.', example: '4915112345678@s.whatsapp.net' }),
+    contactId: z.string().openapi({
+      description: 'The customer, for `DELETE /v1/contacts/{id}`: the same on every linked number that talks to them (their chat id).',
+      example: '4915112345678@s.whatsapp.net',
+    }),
     phone: z.string().nullable().openapi({ description: 'The customer’s phone number (digits), when known.', example: '4915112345678' }),
     name: z.string().nullable().openapi({ description: 'The customer’s WhatsApp display name, when known.' }),
     paused: z.boolean().openapi({ description: 'True while a human has taken over and the agent stays silent.' }),
     pausedUntil: z.iso.datetime().nullable(),
+    needsHuman: z.boolean().openapi({
+      description: 'True since the agent handed the customer to a person (handoff_to_human), until the conversation is resumed.',
+    }),
     lastMessageAt: z.iso.datetime(),
     createdAt: z.iso.datetime(),
   })
@@ -97,7 +104,7 @@ type MessageRow = Pick<StoredRow, 'id' | 'conversationId' | 'direction' | 'autho
   Partial<Pick<StoredRow, 'type' | 'media' | 'transcript' | 'location' | 'contacts' | 'reactions' | 'deletedAt' | 'editedAt'>>;
 type ConversationRow = Pick<
   typeof conversations.$inferSelect,
-  'id' | 'sessionId' | 'contactJid' | 'phone' | 'name' | 'pausedUntil' | 'lastMessageAt' | 'createdAt'
+  'id' | 'sessionId' | 'contactJid' | 'phone' | 'name' | 'pausedUntil' | 'needsHumanSince' | 'lastMessageAt' | 'createdAt'
 >;
 
 export function toPublicMessage(row: MessageRow): PublicMessage {
@@ -138,10 +145,12 @@ export function toPublicConversation(row: ConversationRow, now = Date.now()): Pu
     id: row.id,
     sessionId: row.sessionId,
     contactJid: row.contactJid,
+    contactId: row.contactJid,
     phone: row.phone,
     name: row.name,
     paused: row.pausedUntil !== null && row.pausedUntil.getTime() > now,
     pausedUntil: row.pausedUntil?.toISOString() ?? null,
+    needsHuman: row.needsHumanSince !== null,
     lastMessageAt: row.lastMessageAt.toISOString(),
     createdAt: row.createdAt.toISOString(),
   };

@@ -8,7 +8,7 @@ import { activeSubscriptions } from './subscriptions.ts';
 export const DELIVERY_HOOK_PATH = '/hooks/webhook-delivery';
 
 /** Subscribers × this bounds the queue's webhook work in flight (MAX_SUBSCRIPTIONS is 25). */
-const DELIVERIES_IN_FLIGHT_PER_SUBSCRIBER = 1;
+export const DELIVERIES_IN_FLIGHT_PER_SUBSCRIBER = 1;
 
 export type EmitOptions = {
   /**

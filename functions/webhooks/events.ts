@@ -8,10 +8,12 @@ import { MessageSchema } from '../v1/views.ts';
  */
 export const WEBHOOK_EVENTS = [
   'message.received',
+  'message.updated',
   'message.sent',
   'message.status',
   'conversation.paused',
   'conversation.resumed',
+  'conversation.handoff',
   'session.status',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
@@ -26,6 +28,19 @@ export const WEBHOOK_EVENT_DATA = {
   'message.received': z
     .object({ sessionId: z.string(), conversationId: z.uuid(), message: MessageSchema, contact })
     .openapi('MessageReceivedData', { description: 'A customer’s message was stored (once per WhatsApp message).' }),
+  'message.updated': z
+    .object({
+      sessionId: z.string(),
+      conversationId: z.uuid(),
+      change: z
+        .enum(['reaction', 'edit', 'delete'])
+        .openapi({ description: 'A reaction given, replaced or taken back; an edit of its text; a delete for everyone.' }),
+      /** The message as it is after the change. */
+      message: MessageSchema,
+    })
+    .openapi('MessageUpdatedData', {
+      description: 'A reaction, an edit or a delete (by the customer, or by the team on the phone) changed a stored message; once per change.',
+    }),
   'message.sent': z
     .object({ sessionId: z.string(), conversationId: z.uuid(), message: MessageSchema, to: z.string() })
     .openapi('MessageSentData', { description: 'WhatsApp accepted an outbound message (agent reply or API message).' }),
@@ -43,12 +58,24 @@ export const WEBHOOK_EVENT_DATA = {
     .object({
       conversationId: z.uuid(),
       pausedUntil: z.iso.datetime(),
-      by: z.enum(['api', 'team']).openapi({ description: '`api`: POST …/pause; `team`: someone answered from the phone.' }),
+      by: z.enum(['api', 'team']).openapi({ description: '`api`: POST …/pause; `team`: someone answered from the phone or with POST …/messages.' }),
     })
     .openapi('ConversationPausedData', { description: 'Human takeover: the agent stays silent in this conversation until `pausedUntil`.' }),
   'conversation.resumed': z
     .object({ conversationId: z.uuid(), by: z.enum(['api']) })
     .openapi('ConversationResumedData', { description: 'The agent answers in this conversation again.' }),
+  'conversation.handoff': z
+    .object({
+      sessionId: z.string(),
+      conversationId: z.uuid(),
+      reason: z.string().nullable().openapi({ description: 'Why the agent handed off, in its own words (may be null).' }),
+      pausedUntil: z.iso.datetime().openapi({ description: 'The agent stays silent until then, or until POST …/resume.' }),
+      contact,
+    })
+    .openapi('ConversationHandoffData', {
+      description:
+        'The agent handed the customer to a person (its handoff_to_human tool): the conversation is paused and needs a human; once per handoff.',
+    }),
   'session.status': z
     .object({
       sessionId: z.string(),

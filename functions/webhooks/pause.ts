@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { webhookDeliveries, webhookSubscriptions } from '../../drizzle/schema.ts';
+import { onSubscriberBack, onSubscriberPaused } from '../alerts/subscriber.ts';
 import type { Services } from '../services.ts';
 import { forgetSubscriptions } from './subscriptions.ts';
 
@@ -38,6 +39,7 @@ export async function pauseSubscription(s: Services, subscriptionId: string, rea
   const row = paused[0];
   if (!row) return false;
   s.log.warn({ subscriptionId, url: row.url, reason }, 'webhook subscriber paused; POST /v1/webhooks/{id}/resume re-enables it');
+  await onSubscriberPaused(s, row, reason);
   // Retries already waiting in the queue would each cost a message only to be skipped: cancel them.
   // A failure here leaves them to be skipped when they come, so it must not fail the caller.
   await s.qstash.messages
@@ -58,5 +60,6 @@ export async function resumeSubscription(s: Services, subscriptionId: string): P
     .where(and(eq(webhookSubscriptions.id, subscriptionId), isNull(webhookSubscriptions.deletedAt)))
     .returning({ id: webhookSubscriptions.id });
   forgetSubscriptions(s.db);
+  if (rows.length > 0) await onSubscriberBack(s, subscriptionId);
   return rows.length > 0;
 }

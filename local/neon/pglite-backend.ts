@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, protocol } from '@electric-sql/pglite';
+import { PGLITE_EXTENSIONS as extensions } from './pglite-extensions.ts';
 import { lockPgliteFolder } from './pglite-lock.ts';
 import { createSerialQueue } from './serial-queue.ts';
 import { inTransaction, toRawField, parseCommandTag } from './sql-backend.ts';
@@ -68,10 +69,10 @@ export function pgliteBackend(dataDir: string | undefined, owner = 'npm run dev'
 }
 
 async function openPglite(dataDir: string | undefined): Promise<PGlite> {
-  if (dataDir === undefined) return await PGlite.create();
+  if (dataDir === undefined) return await PGlite.create({ extensions });
   // PGlite creates the folder itself but not its parents (e.g. "<data dir>/pglite" on a first run).
   await mkdir(dataDir, { recursive: true });
-  return await PGlite.create({ dataDir });
+  return await PGlite.create({ dataDir, extensions });
 }
 
 type Outcome = { result: RawResult; error: Error | undefined; status: string };

@@ -3,6 +3,7 @@ import { loadFunctionsConfig } from './functions-config.ts';
 import { ConfigError } from './parse-env.ts';
 import { QSTASH_DEV_CREDENTIALS } from './qstash-dev-credentials.ts';
 import { loadSocketHostConfig } from './socket-host-config.ts';
+import { CLOUD_ENV, S3_MEDIA_ENV } from '../../test-support/config-env.ts';
 
 const problems = (fn: () => unknown) => {
   try {
@@ -13,6 +14,8 @@ const problems = (fn: () => unknown) => {
   }
   throw new Error('expected a ConfigError');
 };
+
+const cloud = CLOUD_ENV;
 
 describe('configuration', () => {
   it('runs locally with no environment at all, on the local defaults', () => {
@@ -68,6 +71,37 @@ describe('configuration', () => {
     expect(loadFunctionsConfig({}).AI_VISION).toBe(false);
     expect(loadFunctionsConfig({ AI_TRANSCRIPTION_MODEL: 'whisper-1', AI_VISION: 'true' })).toMatchObject({ AI_TRANSCRIPTION_MODEL: 'whisper-1', AI_VISION: true });
     expect(problems(() => loadFunctionsConfig({ AI_VISION: 'yes' })).problems).toEqual(['AI_VISION must be "true" or "false"']);
+  });
+
+  it('takes an S3 media bucket as all four MEDIA_S3_* variables or none, naming each one missing; the region defaults to auto', () => {
+    const s3 = S3_MEDIA_ENV;
+    expect(loadFunctionsConfig({}).MEDIA_S3_ENDPOINT).toBeUndefined();
+    expect(loadFunctionsConfig(s3)).toMatchObject({ ...s3, MEDIA_S3_REGION: 'auto' });
+    expect(loadFunctionsConfig({ ...s3, MEDIA_S3_REGION: 'eu-central-1' }).MEDIA_S3_REGION).toBe('eu-central-1');
+
+    expect(problems(() => loadFunctionsConfig({ MEDIA_S3_ENDPOINT: s3.MEDIA_S3_ENDPOINT, MEDIA_S3_BUCKET: s3.MEDIA_S3_BUCKET })).problems).toEqual([
+      'MEDIA_S3_ACCESS_KEY_ID is required when MEDIA_S3_ENDPOINT, MEDIA_S3_BUCKET are set (the MEDIA_S3_* variables go together)',
+      'MEDIA_S3_SECRET_ACCESS_KEY is required when MEDIA_S3_ENDPOINT, MEDIA_S3_BUCKET are set (the MEDIA_S3_* variables go together)',
+    ]);
+    expect(problems(() => loadFunctionsConfig({ ...s3, MEDIA_S3_ENDPOINT: '' })).problems).toEqual([
+      'MEDIA_S3_ENDPOINT is required when MEDIA_S3_BUCKET, MEDIA_S3_ACCESS_KEY_ID, MEDIA_S3_SECRET_ACCESS_KEY are set (the MEDIA_S3_* variables go together)',
+    ]);
+    expect(problems(() => loadFunctionsConfig({ ...s3, MEDIA_S3_ENDPOINT: 'r2.cloudflarestorage.com' })).problems).toEqual([
+      'MEDIA_S3_ENDPOINT must be an http(s) URL',
+    ]);
+    // A local MinIO may be plain http; in the cloud the endpoint must be https.
+    expect(loadFunctionsConfig({ ...s3, MEDIA_S3_ENDPOINT: 'http://127.0.0.1:9000' }).MEDIA_S3_ENDPOINT).toBe('http://127.0.0.1:9000');
+    expect(problems(() => loadFunctionsConfig({ ...cloud, ...s3, MEDIA_S3_ENDPOINT: 'http://minio.example.com:9000' })).problems).toEqual([
+      'MEDIA_S3_ENDPOINT must be an https URL in the cloud',
+    ]);
+    expect(loadFunctionsConfig({ ...cloud, ...s3 })).toMatchObject({ MODE: 'cloud', ...s3 });
+    // Named together with the other problems, in one message.
+    expect(problems(() => loadFunctionsConfig({ ...cloud, DATABASE_URL: '', MEDIA_S3_BUCKET: 'b' })).problems).toEqual([
+      'DATABASE_URL is required',
+      'MEDIA_S3_ENDPOINT is required when MEDIA_S3_BUCKET is set (the MEDIA_S3_* variables go together)',
+      'MEDIA_S3_ACCESS_KEY_ID is required when MEDIA_S3_BUCKET is set (the MEDIA_S3_* variables go together)',
+      'MEDIA_S3_SECRET_ACCESS_KEY is required when MEDIA_S3_BUCKET is set (the MEDIA_S3_* variables go together)',
+    ]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fields, pick } from './fields.ts';
-import { parseEnv, port } from './parse-env.ts';
+import { httpUrl, parseEnv, port } from './parse-env.ts';
 
 const names = [
   'DATABASE_URL',
@@ -35,6 +35,18 @@ const extra = {
     .enum(['true', 'false'], { error: 'must be true or false' })
     .default('false')
     .transform((v) => v === 'true'),
+  /** Unhandled errors and failed sends/outbox go to this Sentry project (socket-host/sentry.ts); unset: nothing. */
+  SENTRY_DSN: httpUrl.optional(),
+  /**
+   * How many numbers one replica holds at most; the others wait for a replica with room (a pool of
+   * replicas, docs/architecture.md). Unset: no cap, so one host alone holds every number.
+   */
+  WA_MAX_SESSIONS_PER_HOST: z.coerce.number().int().min(1, 'must be at least 1').optional(),
+  /**
+   * Where the functions reach this replica: recorded on each number it holds so that replies go to it.
+   * Unset: the functions use SOCKET_HOST_URL (one host, or every replica behind one address).
+   */
+  SOCKET_HOST_PUBLIC_URL: httpUrl.optional(),
   /** The linked numbers this host holds, comma-separated session ids. */
   WA_SESSIONS: z
     .string()

@@ -125,13 +125,26 @@ export const sessionStatus = z.object({
   phone: z.string().nullable(),
 });
 
-export const waEvent = z.discriminatedUnion('type', [messageReceived, messageFromTeam, messageStatus, sessionStatus]);
+/**
+ * WhatsApp told the socket-host whose phone number a LID is (Baileys' `lid-mapping.update`): the
+ * functions merge that customer's conversations (by phone and by LID) into one ahead of their next
+ * message. The message events carry the same pair when WhatsApp does (`chatJid` a LID, `phone` set).
+ */
+export const contactMapping = z.object({
+  ...base,
+  type: z.literal('contact.mapping'),
+  lid: z.string().min(1).max(128).regex(/@(hosted\.)?lid$/),
+  phone: z.string().regex(/^\d{5,20}$/),
+});
+
+export const waEvent = z.discriminatedUnion('type', [messageReceived, messageFromTeam, messageStatus, sessionStatus, contactMapping]);
 
 export type WaEvent = z.infer<typeof waEvent>;
 export type MessageReceived = z.infer<typeof messageReceived>;
 export type MessageFromTeam = z.infer<typeof messageFromTeam>;
 export type MessageStatusEvent = z.infer<typeof messageStatus>;
 export type SessionStatusEvent = z.infer<typeof sessionStatus>;
+export type ContactMappingEvent = z.infer<typeof contactMapping>;
 export type MessageType = (typeof messageTypes)[number];
 export type MediaRef = z.infer<typeof mediaRef>;
 export type Location = z.infer<typeof location>;

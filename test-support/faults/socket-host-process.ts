@@ -34,7 +34,7 @@ const makeSocket: MakeSocket = (config) => {
     const ack = nextAck++;
     await new Promise<void>((resolve) => {
       acks.set(ack, resolve);
-      report({ event: 'sent', ack, id: message.key.id!, to: jid, text: content.text });
+      report({ event: 'sent', ack, id: message.key.id!, to: jid, text: 'text' in content ? content.text : '' });
     });
     return message;
   };

@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ApiError } from '../../errors.ts';
 import { guard } from '../auth.ts';
-import { listConversationMessages, listConversations, pauseConversation, resumeConversation } from '../conversations.ts';
+import { getConversation, listConversationMessages, listConversations, pauseConversation, resumeConversation, SEARCH_MESSAGES_PER_CONVERSATION } from '../conversations.ts';
 import { decodeCursor, pageLimit } from '../cursor.ts';
 import type { V1Env } from '../env.ts';
 import { errors, jsonBody, ok } from '../openapi.ts';
@@ -12,6 +12,25 @@ const notFound = (id: string) => new ApiError('NOT_FOUND', `No conversation with
 
 const ConversationQuery = PageQuery.extend({
   sessionId: z.string().regex(SESSION_ID, 'must be 1-64 letters, digits, - or _').optional().openapi({ description: 'Only this linked number’s conversations.' }),
+  needsHuman: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({ description: '`true`: only those the agent handed to a person and nobody resumed yet; `false`: only the others.' }),
+  paused: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({ description: '`true`: only those where a person has taken over and the agent is silent now; `false`: only those the agent answers.' }),
+  q: z
+    .string()
+    .trim()
+    .min(2, 'must be 2 to 100 characters')
+    .max(100, 'must be 2 to 100 characters')
+    .optional()
+    .openapi({
+      description:
+        'Search: the contact’s name, phone (its digits) or what was written, ignoring case and accents (`joao` finds “João”). A message’s text is searched in each conversation’s newest ' +
+        `${SEARCH_MESSAGES_PER_CONVERSATION} messages, which bounds the cost of a search.`,
+    }),
 });
 
 export const listConversationsRoute = createRoute({
@@ -20,9 +39,22 @@ export const listConversationsRoute = createRoute({
   operationId: 'listConversations',
   tags: ['Conversations'],
   summary: 'List conversations, most recently active first',
+  description: 'Filters combine: `?q=maria&needsHuman=true` lists Maria’s conversations that wait for a person.',
   ...guard(['conversations:read']),
   request: { query: ConversationQuery },
   responses: { 200: ok(ConversationPage, 'A page of conversations.'), ...errors(400, 403) },
+});
+
+export const getConversationRoute = createRoute({
+  method: 'get',
+  path: '/v1/conversations/{id}',
+  operationId: 'getConversation',
+  tags: ['Conversations'],
+  summary: 'One conversation',
+  description: 'As the list shows it; for a conversation a filtered list leaves out.',
+  ...guard(['conversations:read']),
+  request: { params: IdParams },
+  responses: { 200: ok(ConversationSchema, 'The conversation.'), ...errors(400, 403, 404) },
 });
 
 export const listMessagesRoute = createRoute({
@@ -67,8 +99,18 @@ export function registerConversationRoutes(app: OpenAPIHono<V1Env>) {
       limit: pageLimit(q.limit),
       cursor: q.cursor ? decodeCursor(q.cursor) : undefined,
       sessionId: q.sessionId,
+      needsHuman: q.needsHuman === undefined ? undefined : q.needsHuman === 'true',
+      paused: q.paused === undefined ? undefined : q.paused === 'true',
+      search: q.q,
     });
     return c.json(page, 200);
+  });
+
+  app.openapi(getConversationRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const conversation = await getConversation(c.get('services'), id);
+    if (!conversation) throw notFound(id);
+    return c.json(conversation, 200);
   });
 
   app.openapi(listMessagesRoute, async (c) => {

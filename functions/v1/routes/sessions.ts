@@ -1,15 +1,15 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { ApiError, ERROR_STATUS, type ErrorCode } from '../../errors.ts';
-import { callSocketHost } from '../../outbound/socket-host-client.ts';
+import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { guard } from '../auth.ts';
 import type { V1Env } from '../env.ts';
-import { errors, jsonBody, ok } from '../openapi.ts';
-import { SESSION_ID } from '../schemas.ts';
+import { addNumber, hostSessions, relay, removeNumber, withNames } from '../numbers.ts';
+import { errors, jsonBody, noContent, ok } from '../openapi.ts';
+import { AgentUpdate, SESSION_ID } from '../schemas.ts';
 
 /**
- * Linking a WhatsApp number from anywhere: the socket-host answers only signed requests, so an admin
- * key reaches its QR code, pairing codes, restart and logout through here.
+ * The WhatsApp numbers from anywhere: the socket-host answers only signed requests, so an admin key
+ * adds and removes numbers, and reaches their QR codes, pairing codes, restart and logout, through here.
  */
 const SessionParams = z.object({
   id: z.string().regex(SESSION_ID, 'must be 1-64 letters, digits, - or _').openapi({ param: { name: 'id', in: 'path' }, example: 'default' }),
@@ -26,9 +26,25 @@ const SessionSchema = z
       example: 'getaddrinfo ENOTFOUND web.whatsapp.com',
     }),
     retryAt: z.string().nullable().openapi({ format: 'date-time', description: 'While `reconnecting`: when the next attempt is due.' }),
+    name: z.string().nullable().openapi({ description: 'What the team calls the number, given when it was added.', example: 'Sales' }),
+    addedAt: z.string().nullable().openapi({
+      format: 'date-time',
+      description: 'When it was added through `POST /v1/sessions`; null for a number from `WA_SESSIONS` (remove those there, not through the API).',
+    }),
   })
   .openapi('Session', { description: 'A WhatsApp number the socket-host holds, and its link state.' });
 type Session = z.infer<typeof SessionSchema>;
+
+const NewSessionBody = z
+  .strictObject({
+    id: z.string().regex(SESSION_ID, 'must be 1-64 letters, digits, - or _').openapi({
+      description: 'How the API names the number from now on (`sessionId` in messages, `/v1/sessions/{id}`, `PUT /v1/agent?sessionId=`).',
+      example: 'sales',
+    }),
+    name: z.string().trim().min(1).max(100).optional().openapi({ description: 'What the team calls it.', example: 'Sales' }),
+    agent: AgentUpdate.optional().openapi({ description: 'Its own agent profile, as `PUT /v1/agent?sessionId=` takes it; without it the number answers with the default profile.' }),
+  })
+  .openapi('NewSession');
 
 const PairingBody = z
   .strictObject({ phone: z.string().regex(/^\+?\d{8,15}$/, 'must be a phone number in international format, digits only') })
@@ -42,6 +58,34 @@ export const listSessionsRoute = createRoute({
   summary: 'The linked numbers and their link state',
   ...guard(['keys:admin']),
   responses: { 200: ok(z.object({ data: z.array(SessionSchema) }), 'Every session the socket-host holds.'), ...errors(403, 503) },
+});
+
+export const addSessionRoute = createRoute({
+  method: 'post',
+  path: '/v1/sessions',
+  operationId: 'addSession',
+  tags: ['Sessions'],
+  summary: 'Add a number',
+  description:
+    'The socket-host holds it at once (no restart) and every time it starts; link it next with its QR code or a pairing code. ' +
+    '409 `CONFLICT` when the id is taken (a number from `WA_SESSIONS` included); 503 `SOCKET_HOST_UNREACHABLE` adds nothing.',
+  ...guard(['keys:admin']),
+  request: { body: jsonBody(NewSessionBody) },
+  responses: { 201: ok(SessionSchema, 'The number, connecting.'), ...errors(400, 403, 409, 413, 415, 503) },
+});
+
+export const removeSessionRoute = createRoute({
+  method: 'delete',
+  path: '/v1/sessions/{id}',
+  operationId: 'removeSession',
+  tags: ['Sessions'],
+  summary: 'Remove a number',
+  description:
+    'Logs it out (it leaves the phone’s Linked devices), closes its socket, and erases its link (auth state) and its own agent profile; its conversations stay. ' +
+    'A number from `WA_SESSIONS` is refused with 409 `CONFLICT`: remove it there.',
+  ...guard(['keys:admin']),
+  request: { params: SessionParams },
+  responses: { 204: noContent, ...errors(400, 403, 404, 409, 503) },
 });
 
 export const sessionQrRoute = createRoute({
@@ -101,50 +145,8 @@ export const logoutSessionRoute = createRoute({
   responses: { 200: ok(SessionSchema, 'The session, now `logged_out`.'), ...errors(400, 403, 404, 409, 503) },
 });
 
-/** The socket-host takes up to 20 s to have a socket ready for a pairing code; wait a little longer. */
-const RELAY_TIMEOUT_MS = 25_000;
-
-/**
- * Calls the socket-host. What it says about the session (unknown, already linked, WhatsApp
- * unreachable, no QR yet…) passes through in its own words and code; only a socket-host that cannot
- * be reached at all is reported as such.
- */
-async function relay(s: Services, path: string, body?: unknown): Promise<Response> {
-  let res: Response;
-  try {
-    res = await callSocketHost(s, path, body, RELAY_TIMEOUT_MS);
-  } catch (err) {
-    const timedOut = (err as Error)?.name === 'TimeoutError';
-    const why = timedOut ? `it did not answer within ${RELAY_TIMEOUT_MS / 1000} s` : describeFetchError(err);
-    throw new ApiError('SOCKET_HOST_UNREACHABLE', `The socket-host at ${s.config.SOCKET_HOST_URL} cannot be reached (${why}); check that it runs and that SOCKET_HOST_URL points at it.`);
-  }
-  if (res.ok) return res;
-  if (res.status === 401) {
-    throw new ApiError('UNAVAILABLE', 'The socket-host refused the functions’ signature: QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY must be the same on both sides.');
-  }
-  const envelope = (await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string; requestId?: string } } | undefined;
-  const code = envelope?.error?.code;
-  if (code === 'INTERNAL') {
-    throw new ApiError('UNAVAILABLE', `The socket-host failed on this request; its log has the error under request id ${envelope?.error?.requestId ?? 'unknown'}.`);
-  }
-  if (code && code in ERROR_STATUS && envelope?.error?.message) {
-    const retryAfter = res.headers.get('retry-after');
-    throw new ApiError(code as ErrorCode, envelope.error.message, retryAfter ? { 'Retry-After': retryAfter } : {});
-  }
-  // Not the socket-host's envelope: a proxy or a platform in front of it answered (Railway's 502…).
-  throw new ApiError('SOCKET_HOST_UNREACHABLE', `The socket-host at ${s.config.SOCKET_HOST_URL} answered ${res.status} without saying why; check its logs.`);
-}
-
-/** "connect ECONNREFUSED 127.0.0.1:8788" rather than fetch's bare "fetch failed". */
-function describeFetchError(err: unknown): string {
-  const cause = (err as { cause?: { message?: string; code?: string } })?.cause;
-  return cause?.message ?? cause?.code ?? (err instanceof Error ? err.message : String(err));
-}
-
 async function listSessions(s: Services): Promise<Session[]> {
-  const res = await relay(s, '/sessions');
-  const { data } = (await res.json()) as { data: Session[] };
-  return data;
+  return await withNames(s, await hostSessions(s));
 }
 
 async function sessionAfter(s: Services, id: string, action: 'start' | 'logout'): Promise<Session> {
@@ -156,6 +158,13 @@ async function sessionAfter(s: Services, id: string, action: 'start' | 'logout')
 
 export function registerSessionRoutes(app: OpenAPIHono<V1Env>) {
   app.openapi(listSessionsRoute, async (c) => c.json({ data: await listSessions(c.get('services')) }, 200));
+
+  app.openapi(addSessionRoute, async (c) => c.json(await addNumber(c.get('services'), c.req.valid('json')), 201));
+
+  app.openapi(removeSessionRoute, async (c) => {
+    await removeNumber(c.get('services'), c.req.valid('param').id);
+    return c.body(null, 204);
+  });
 
   app.openapi(sessionQrRoute, async (c) => {
     const res = await relay(c.get('services'), `/sessions/${c.req.valid('param').id}/qr.png`);

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { ApiError } from '../../errors.ts';
 import type { WebhookEventType } from '../../webhooks/events.ts';
+import { onSubscriberBack } from '../../alerts/subscriber.ts';
 import { resumeSubscription } from '../../webhooks/pause.ts';
 import {
   createSubscription,
@@ -116,6 +117,7 @@ export function registerWebhookRoutes(app: OpenAPIHono<V1Env>) {
   app.openapi(deleteWebhookRoute, async (c) => {
     const { id } = c.req.valid('param');
     if (!(await deleteSubscription(c.get('services').db, id))) throw new ApiError('NOT_FOUND', `No webhook subscription with id ${id}.`);
+    await onSubscriberBack(c.get('services'), id);
     return c.body(null, 204);
   });
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "wa_sent_messages" ADD COLUMN "media" jsonb;

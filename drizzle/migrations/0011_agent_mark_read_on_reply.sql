@@ -1,0 +1,1 @@
+ALTER TABLE "agent_settings" ADD COLUMN "mark_read_on_reply" boolean DEFAULT false NOT NULL;
