@@ -137,13 +137,9 @@ export async function startSocketHost(options: SocketHostOptions): Promise<Socke
     ...options.tuning?.session,
   };
   // A replica of a pool claims numbers while it has room; each one it takes may come with events and
-  // sends its previous holder (a crashed replica) accepted but did not finish: the outbox drains them
-  // now, and the number's send queue reloads its queued sends when its socket opens.
-  const pool = createLeasePool({
-    maxSessions: config.WA_MAX_SESSIONS_PER_HOST,
-    ownerUrl: config.SOCKET_HOST_PUBLIC_URL,
-    onAcquired: () => outbox.start(),
-  });
+  // sends its previous holder (a crashed replica) accepted but did not finish: the session starts the
+  // outbox's drain once it holds the number, and its send queue reloads its queued sends when its socket opens.
+  const pool = createLeasePool({ maxSessions: config.WA_MAX_SESSIONS_PER_HOST, ownerUrl: config.SOCKET_HOST_PUBLIC_URL });
   const forwardKinds = new Set(options.forwardKinds ?? forwardedKinds(config));
   const newSession = (id: string) => {
     const makeSocket =

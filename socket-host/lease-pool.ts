@@ -9,7 +9,7 @@ export type LeasePool = {
   readonly ownerUrl: string | null;
   /** Holds (or reserves) room for the number; false when the host is full. */
   reserve(sessionId: string): boolean;
-  /** The lease is ours: the host picks up what its previous holder left (the outbox, queued sends). */
+  /** The lease is ours: its room stays taken until it is freed. */
   acquired(sessionId: string): void;
   /** The number is no longer ours (released, lost or never won): its room is free again. */
   free(sessionId: string): void;
@@ -20,7 +20,6 @@ export type LeasePool = {
 export function createLeasePool(options: {
   maxSessions?: number;
   ownerUrl?: string;
-  onAcquired?: (sessionId: string) => void;
 }): LeasePool {
   const cap = options.maxSessions ?? Number.POSITIVE_INFINITY;
   const held = new Set<string>();
@@ -34,7 +33,6 @@ export function createLeasePool(options: {
     },
     acquired(sessionId) {
       held.add(sessionId);
-      options.onAcquired?.(sessionId);
     },
     free(sessionId) {
       held.delete(sessionId);

@@ -30,15 +30,31 @@ export async function readAddedSessionIds(db: Db): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+/** How long a number removed here stays out of syncs if its row is not seen gone (the API failed to delete it). */
+const REMOVAL_MEMORY_MS = 60_000;
+
 export function createSessionRegistry(deps: SessionRegistryDeps) {
   const { sessions } = deps;
   const log = deps.log.child({ part: 'sessions' });
   /** When this host learned each number: a sync only forgets what it knew before its read began. */
   const learnedAt = new Map<string, number>();
+  /**
+   * Numbers removed here, until a read finds their row gone (the API deletes it just after the
+   * command) or a while has passed: a sync that read the row a moment before must not bring them back.
+   */
+  const removedAt = new Map<string, number>();
+  const recentlyRemoved = (id: string) => Date.now() - (removedAt.get(id) ?? Number.NEGATIVE_INFINITY) < REMOVAL_MEMORY_MS;
 
-  /** Holds and starts a number; the one already held answers 409 (a seed, or added twice). */
+  /**
+   * Holds and starts a number. One this host already knows is answered as it is: the API's command
+   * may come after a sync (or a start) read the number's row, and a retry after a lost answer must not
+   * fail. Only a seed is refused (409): the API never adds those.
+   */
   async function add(id: string): Promise<SessionView> {
-    if (sessions.has(id)) throw new HostError('CONFLICT', `This socket-host already holds the number "${id}".`);
+    if (deps.seeds.has(id)) throw new HostError('CONFLICT', `The number "${id}" comes from WA_SESSIONS; it cannot be added through the API.`);
+    removedAt.delete(id);
+    const known = sessions.get(id);
+    if (known) return known.view();
     const session = deps.newSession(id);
     sessions.set(id, session);
     learnedAt.set(id, Date.now());
@@ -65,6 +81,7 @@ export function createSessionRegistry(deps: SessionRegistryDeps) {
       // Out of the map first: no new send or command reaches it while it goes.
       sessions.delete(id);
       learnedAt.delete(id);
+      removedAt.set(id, Date.now());
       await deps.sender.removeSession(id);
       if (session.holdsLease) await session.logout();
       await session.stop();
@@ -73,7 +90,7 @@ export function createSessionRegistry(deps: SessionRegistryDeps) {
 
     /** Starts every number the API added that is not held yet (at start, and after a database outage). */
     async addStored(ids: readonly string[]): Promise<void> {
-      await Promise.all(ids.filter((id) => !sessions.has(id)).map((id) => add(id)));
+      await Promise.all(ids.filter((id) => !sessions.has(id) && !recentlyRemoved(id)).map((id) => add(id)));
     },
 
     /**
@@ -85,6 +102,7 @@ export function createSessionRegistry(deps: SessionRegistryDeps) {
     async sync(): Promise<void> {
       const readAt = Date.now();
       const stored = new Set(await readAddedSessionIds(deps.db));
+      for (const id of removedAt.keys()) if (!stored.has(id) || !recentlyRemoved(id)) removedAt.delete(id);
       await this.addStored([...stored]);
       for (const [id, session] of sessions) {
         if (deps.seeds.has(id) || stored.has(id) || (learnedAt.get(id) ?? 0) >= readAt) continue;

@@ -107,6 +107,10 @@ export class Session {
       deps.tuning.leaseTtlMs,
       {
         acquired: async () => {
+          // What a previous holder (a crashed replica) left in the outbox for this number goes out now.
+          // Here, not when the lease row is won: the drain reads the numbers held, and this one is only
+          // held from this point on; a drain started earlier could miss its rows and leave them behind.
+          deps.outbox.start();
           if (!this.sock && !RESTARTABLE.has(this.status)) await this.connect();
         },
         lost: (reason) => {
