@@ -3,18 +3,17 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waOutbox, waSentMessages } from '../drizzle/schema.ts';
 import type { FakeSocket } from '../test-support/fake-socket.ts';
-import { pollUntil, signedFetch, startTestHost } from './testing.ts';
+import { pollUntil, signedFetch, startOpenTestHost } from './testing.ts';
 import { startTestDatabase, type TestDatabase } from './test-database.ts';
 
 let t: TestDatabase;
-let h: Awaited<ReturnType<typeof startTestHost>>;
+let h: Awaited<ReturnType<typeof startOpenTestHost>>;
 let sock: FakeSocket;
 
 beforeAll(async () => {
   t = await startTestDatabase();
-  h = await startTestHost(t);
-  await pollUntil(() => h.host.sessions.get('main')?.status === 'open', 'the session to open');
-  sock = h.fake.latest()!;
+  h = await startOpenTestHost(t);
+  sock = h.sock;
 });
 afterAll(async () => {
   await h?.host.stop();

@@ -6,7 +6,7 @@ import { QSTASH_DEV_CREDENTIALS } from '../shared/config/qstash-dev-credentials.
 import { sendResult } from '../shared/contracts/send-request.ts';
 import { signQStashJwt } from '../shared/qstash-jwt.ts';
 import type { FakeSocket } from '../test-support/fake-socket.ts';
-import { pollUntil, signedFetch, startTestHost } from './testing.ts';
+import { pollUntil, signedFetch, startOpenTestHost, startTestHost } from './testing.ts';
 import { startTestDatabase, type TestDatabase } from './test-database.ts';
 
 let t: TestDatabase;
@@ -15,9 +15,7 @@ let sock: FakeSocket;
 
 beforeAll(async () => {
   t = await startTestDatabase();
-  h = await startTestHost(t);
-  await pollUntil(() => h.host.sessions.get('main')?.status === 'open', 'the session to open');
-  sock = h.fake.latest()!;
+  ({ sock, ...h } = await startOpenTestHost(t));
 });
 afterAll(async () => {
   await h?.host.stop();

@@ -55,7 +55,9 @@ export async function signedFetch(
 }
 
 /** Polls `check` until it returns a truthy value (the tests' shared poll-until). */
-export { eventually as pollUntil } from '../test-support/eventually.ts';
+import { eventually } from '../test-support/eventually.ts';
+
+export { eventually as pollUntil };
 
 /** A host on a test database with fake sockets and fast timings; QR printing off. */
 export async function startTestHost(
@@ -73,4 +75,11 @@ export async function startTestHost(
     ...rest,
   });
   return { host, fake };
+}
+
+/** A test host whose default number ('main') is open, and the fake socket it opened. */
+export async function startOpenTestHost(t: Pick<TestDatabase, 'databaseUrl' | 'httpUrl'>) {
+  const h = await startTestHost(t);
+  await eventually(() => h.host.sessions.get('main')?.status === 'open', 'the session to open');
+  return { ...h, sock: h.fake.latest()! };
 }
