@@ -64,6 +64,8 @@ describe('GET /v1/conversations?q=', () => {
     const spaced = `+${c.phone.slice(0, 2)} ${c.phone.slice(2, 4)} ${c.phone.slice(4)}`;
     expect(await ids(`q=${encodeURIComponent(spaced)}`)).toEqual([c.id]);
     expect(await ids(`q=${c.phone.slice(-9)}`)).toEqual([c.id]);
+    // Words with digits in them are text, not a phone: they do not match the phone's digits.
+    expect(await ids(`q=${encodeURIComponent(`pedido ${c.phone.slice(-9)}`)}`)).toEqual([]);
   });
 
   it('finds what was written, ignoring accents; LIKE wildcards are plain characters', async () => {

@@ -58,7 +58,8 @@ export const SEARCH_MESSAGES_PER_CONVERSATION = 200;
  */
 function searchCondition(search: string): SQL {
   const pattern = `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-  const digits = search.replace(/\D/g, '');
+  // A phone as people write one ("+55 (11) 9…", "5511…"); words with digits in them ("pedido 123") are not.
+  const digits = /^[\d\s+().-]+$/.test(search) ? search.replace(/\D/g, '') : '';
   const recentText = sql`exists (
     select 1 from (
       select m.text from ${messages} m
@@ -70,7 +71,7 @@ function searchCondition(search: string): SQL {
   )`;
   return or(
     sql`unaccent(coalesce(${conversations.name}, '')) ilike unaccent(${pattern})`,
-    // "+55 11 9…" and "5511…" find the same number; a name with no digits never matches every phone.
+    // "+55 11 9…" and "5511…" find the same number; fewer than 3 digits would match nearly every phone.
     digits.length >= 3 ? sql`${conversations.phone} like ${`%${digits}%`}` : undefined,
     recentText,
   )!;

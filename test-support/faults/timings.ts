@@ -2,14 +2,19 @@
  * The fault suite's timings: fast enough for a test, slow enough that a kill lands mid-reply. Shared
  * by the child processes and the test, so both sides agree.
  */
+import { STALE_CLAIM_SECONDS } from '../../functions/pipeline/reply-claim.ts';
 import type { HostTuning } from '../../socket-host/host.ts';
 
 /**
  * The queue's backoff between retries when the message names none: QStash's real one (12 s, 2.5 min,
- * 30 min) compressed to 3, 6, 12 s. With the free plan's 3 retries that still spans a process restart
- * on a loaded machine (several seconds), as the real backoff does; a hook's Retry-After still wins.
+ * 30 min) compressed to 3 s, 6 s, then the time a dead composer's claim takes to go stale. The first two
+ * span a process restart on a loaded machine (several seconds); the last, like QStash's 30 minutes,
+ * comes after a claim whose composer was killed can be taken over, so that a message whose earlier
+ * attempts all met faults (the kill, the restart, a database restart) is still answered with the free
+ * plan's 3 retries. A hook's Retry-After still wins.
  */
-export const FAULT_QUEUE_RETRY_DELAY_MS = (retried: number) => 3_000 * 2 ** retried;
+const FAULT_QUEUE_BACKOFF_MS = [3_000, 6_000, (STALE_CLAIM_SECONDS + 5) * 1000];
+export const FAULT_QUEUE_RETRY_DELAY_MS = (retried: number) => FAULT_QUEUE_BACKOFF_MS[Math.min(retried, FAULT_QUEUE_BACKOFF_MS.length - 1)]!;
 
 /** The model composes for 1–3 s, so a kill lands while replies are being written. */
 export const modelDelayMs = (text: string) => 1_000 + (hash(text) % 2_000);
