@@ -7,7 +7,18 @@ import { formatTime, t } from '../i18n.ts';
 import { WebhookDeliveries } from './webhook-deliveries.tsx';
 
 type WebhookEvent = Schemas['CreateWebhook']['events'][number];
-const EVENTS: WebhookEvent[] = ['message.received', 'message.updated', 'message.sent', 'message.status', 'conversation.paused', 'conversation.resumed', 'session.status'];
+/** Every event the API offers, in the form's order: a key per event, so one the API adds and this page lacks fails the typecheck. */
+const EVENT_CHOICES: Record<WebhookEvent, true> = {
+  'message.received': true,
+  'message.updated': true,
+  'message.sent': true,
+  'message.status': true,
+  'conversation.paused': true,
+  'conversation.resumed': true,
+  'conversation.handoff': true,
+  'session.status': true,
+};
+const EVENTS = Object.keys(EVENT_CHOICES) as WebhookEvent[];
 
 export function Webhooks() {
   const { data, error, mutate } = useSWR('webhooks', () => must(api.GET('/v1/webhooks')));
