@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import useSWR from 'swr';
 import { api, must, type Schemas } from '../api/client.ts';
 import { Loading, Problem } from '../components/problem.tsx';
+import { useAction } from '../components/use-action.ts';
 import { formatTime, t } from '../i18n.ts';
 import { KnowledgeSearch } from './knowledge-search.tsx';
 
@@ -64,16 +65,13 @@ function AddDocument({ onAdded }: { onAdded: () => void }) {
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [added, setAdded] = useState<string | null>(null);
 
   async function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setAdded(null);
-    try {
+    await run(async () => {
       const created = file ? await upload(file, title) : await must(api.POST('/v1/knowledge', { body: { title, text } }));
       setAdded(t('documentAdded', { title: created.title, passages: passages(created.chunks) }));
       setTitle('');
@@ -81,11 +79,7 @@ function AddDocument({ onAdded }: { onAdded: () => void }) {
       setFile(null);
       (e.target as HTMLFormElement).reset();
       onAdded();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import useSWR from 'swr';
 import { api, must, type Schemas } from '../api/client.ts';
 import { Loading, Problem } from '../components/problem.tsx';
+import { useAction } from '../components/use-action.ts';
 import { useBlobUrl } from '../components/use-blob-url.ts';
 import { t } from '../i18n.ts';
 import { pollOptions } from '../polling.ts';
@@ -35,25 +36,18 @@ function AddNumber({ onAdded }: { onAdded: () => void }) {
   const [id, setId] = useState('');
   const [name, setName] = useState('');
   const [added, setAdded] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   async function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setAdded(null);
-    try {
+    await run(async () => {
       const number = await must(api.POST('/v1/sessions', { body: { id, ...(name.trim() ? { name: name.trim() } : {}) } }));
       setAdded(number.id);
       setId('');
       setName('');
       onAdded();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -91,8 +85,7 @@ function AddNumber({ onAdded }: { onAdded: () => void }) {
 }
 
 function NumberCard({ session, onChanged }: { session: Schemas['Session']; onChanged: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [pairing, setPairing] = useState(false);
   const [now, setNow] = useState(Date.now());
   // "retrying in 14 s" counts down between polls.
@@ -105,18 +98,12 @@ function NumberCard({ session, onChanged }: { session: Schemas['Session']; onCha
   async function act(action: 'restart' | 'logout' | 'remove') {
     if (action === 'logout' && !confirm(t('confirmLogout', { id: session.id }))) return;
     if (action === 'remove' && !confirm(t('confirmRemove', { id: session.id }))) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const params = { params: { path: { id: session.id } } };
       if (action === 'remove') await must(api.DELETE('/v1/sessions/{id}', params));
       else await must(action === 'restart' ? api.POST('/v1/sessions/{id}/restart', params) : api.POST('/v1/sessions/{id}/logout', params));
       onChanged();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const headingId = `number-${session.id}`;
@@ -173,22 +160,15 @@ function QrCode({ id }: { id: string }) {
 function PairingForm({ id }: { id: string }) {
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const inputId = `pairing-phone-${id}`;
 
   async function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const answer = await must(api.POST('/v1/sessions/{id}/pairing-code', { params: { path: { id } }, body: { phone } }));
       setCode(answer.code);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
