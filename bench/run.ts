@@ -30,6 +30,7 @@ import { runKnowledgePhase } from './lib/knowledge-search.ts';
 import { runConsolePhase } from './lib/console-load.ts';
 import { runNumbersPhase } from './lib/socket-host-numbers.ts';
 import { loadFunctionsConfig } from '../shared/config/functions-config.ts';
+import { ensureConsoleBuilt } from '../local/console-build.ts';
 
 // `npm run bench -- console` runs section 9 alone (the console's first load), on a stack of its own.
 if (process.argv.includes('console')) {
@@ -54,6 +55,8 @@ const CLOUD_PER_CUSTOMER = QUICK ? 2 : 10;
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 // ---- setup: a fresh database, the stand-ins, the model, then the two processes -------------------
+// The Worker under wrangler dev serves console/dist as its static assets, and refuses to start without it.
+await ensureConsoleBuilt(log);
 const dbName = `bench_${Date.now().toString(36)}`;
 const admin = new pg.Client({ connectionString: PG });
 await admin.connect();
@@ -89,6 +92,10 @@ await saveSettings(db, { burstWindowMs: 0 });
 // The socket-host runs with the Docker image's Node options and flags, so its memory is the image's.
 const imageNodeOptions = imageNodeArgs().join(' ');
 const children: ChildProcess[] = [];
+// A phase that fails ends the bench: the two processes must not outlive it (and skew the next run).
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
 const spawnProcess = (file: string, port?: number, nodeOptions: string[] = []) =>
   new Promise<ChildProcess>((resolve, reject) => {
     const child = fork(new URL(file, import.meta.url), {

@@ -79,7 +79,12 @@ export async function measureWorkerdCpu(
     log(`workerd: ${round(hook)} ms CPU per inbound hook, ${round(bare)} ms per bare request`);
     return { hookMeanMs: round(hook), bareMeanMs: round(bare), requests: count };
   } finally {
-    if (child.pid) process.kill(-child.pid, 'SIGTERM');
+    // wrangler may have ended already (the error above says why): nothing is left to stop then.
+    if (child.pid) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {}
+    }
     rmSync(persist, { recursive: true, force: true });
   }
 }
