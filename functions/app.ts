@@ -4,7 +4,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { loadFunctionsConfig } from '../shared/config/functions-config.ts';
 import { bodyLimits } from './body-limits.ts';
-import { renderError } from './errors.ts';
+import { ApiError, renderError } from './errors.ts';
 import { health } from './health/route.ts';
 import { hooks } from './hooks/route.ts';
 import { verifyQStash } from './hooks/verify-qstash.ts';
@@ -12,8 +12,8 @@ import { playground } from './playground/route.ts';
 import type { HonoEnv } from './hono-env.ts';
 import { createServices, type Services } from './services.ts';
 import { countRequests } from './usage/count-requests.ts';
-import { answerUnrouted } from './v1/method-not-allowed.ts';
-import { lazyV1 } from './v1/lazy.ts';
+import { allowedMethods } from './v1/method-not-allowed.ts';
+import { newV1App } from './v1/app.ts';
 import { DELIVERY_HOOK_PATH } from './webhooks/emit.ts';
 import { webhookDeliveryHook } from './webhooks/delivery-hook.ts';
 
@@ -49,10 +49,18 @@ export function newApp(options: AppOptions = {}) {
   app.post(DELIVERY_HOOK_PATH, verifyQStash, webhookDeliveryHook);
   app.route('/hooks', hooks);
   app.route('/playground', playground);
-  // The public API is built on its first request (see v1/lazy.ts): a hook never waits for it.
-  app.all('/v1/*', lazyV1());
+  app.route('/', newV1App() as unknown as Hono<HonoEnv>);
 
-  app.notFound(answerUnrouted(() => app.routes));
+  app.notFound((c) => {
+    const allow = allowedMethods(app.routes, c.req.path);
+    if (allow.length > 0) {
+      return renderError(
+        new ApiError('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${c.req.path}; use ${allow.join(', ')}.`, { Allow: allow.join(', ') }),
+        c,
+      );
+    }
+    return renderError(new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`), c);
+  });
   app.onError((err, c) => renderError(err, c));
   return app;
 }

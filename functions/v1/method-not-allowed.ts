@@ -1,24 +1,3 @@
-import type { NotFoundHandler } from 'hono';
-import { ApiError, renderError } from '../errors.ts';
-import type { HonoEnv } from '../hono-env.ts';
-
-/**
- * The answer to a request no handler took: 405 with `Allow` when its path is served with other
- * methods, else 404.
- */
-export function answerUnrouted(routes: () => readonly { method: string; path: string }[]): NotFoundHandler<HonoEnv> {
-  return (c) => {
-    const allow = allowedMethods(routes(), c.req.path);
-    if (allow.length > 0) {
-      return renderError(
-        new ApiError('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${c.req.path}; use ${allow.join(', ')}.`, { Allow: allow.join(', ') }),
-        c,
-      );
-    }
-    return renderError(new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`), c);
-  };
-}
-
 /**
  * For a request no handler took: the methods that *are* served on its path, from the app's own route
  * table, so a known path with the wrong method is answered 405 with `Allow` instead of 404.
