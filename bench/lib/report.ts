@@ -4,7 +4,8 @@ import { round } from './stats.ts';
 
 type Results = Record<string, any>;
 
-const row = (cells: (string | number)[]) => `  ${String(cells[0]).padEnd(46)}${cells.slice(1).map((c) => String(c).padStart(14)).join('')}`;
+/** Right-aligned columns of 14, each at least one space apart from the one before (a long target text overflows its column). */
+const row = (cells: (string | number)[]) => `  ${String(cells[0]).padEnd(46)}${cells.slice(1).map((c) => ` ${String(c).padStart(13)}`).join('')}`;
 const check = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
 /** The table `npm run bench` prints; the JSON beside it has every number. */

@@ -101,4 +101,17 @@ describe('AI_MAX_INPUT_TOKENS: older turns are summarised once and kept', () => 
     const [stored] = await t.db.select().from(conversations).where(eq(conversations.phone, phone));
     expect(stored).toMatchObject({ summary: null, summaryUntil: null });
   });
+
+  it('a long conversation of short messages, past the history length, makes no summary call', async () => {
+    // 20 messages are read (the profile's history length): from the 11th reply on, the oldest one read
+    // is an agent reply; it was summarised alone on every reply, the customer's turns beside it never.
+    const phone = '5511900007003';
+    const before = summaryRequests().length;
+    for (let i = 1; i <= 13; i++) await turn(phone, `pergunta curta ${i}`, i);
+    expect(summaryRequests().length - before).toBe(0);
+    // The reply reads the newest turns, starting with the customer's.
+    const last = turnsOf(replyRequests().at(-1)!);
+    expect(last).toContain('pergunta curta 13');
+    expect(last).not.toContain('pergunta curta 3\n');
+  });
 });

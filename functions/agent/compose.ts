@@ -56,7 +56,8 @@ export async function composeReply(s: Services, settings: AgentSettings, recent:
     // The turns that fit the budget beside the instructions, the passages, the summary and the tools;
     // older ones are folded into the summary, once, and not sent again.
     const fixed = estimateTokens(instructionsWith(ctx.summary)) + estimateTokens(JSON.stringify(settings.tools));
-    const { older, kept } = splitByBudget(recent, s.config.AI_MAX_INPUT_TOKENS - fixed, { seesImages });
+    const windowCut = recent.length >= settings.historyLimit;
+    const { older, kept } = splitByBudget(recent, s.config.AI_MAX_INPUT_TOKENS - fixed, { seesImages, windowCut });
     const summary = older.length ? ((await extendSummary(s, model, ctx.conversationId, ctx.summary, older, { seesImages })) ?? ctx.summary) : ctx.summary;
     s.usage.add('model.calls');
     const messages = await withImages(s, toTurns(kept, { seesImages }));

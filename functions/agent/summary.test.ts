@@ -35,6 +35,18 @@ describe('splitByBudget', () => {
     expect(texts(older)).toEqual(['hello', 'hi there']);
   });
 
+  it('folds an agent turn left first into the summary only where the window starts with the conversation, or after a budget cut', () => {
+    // The history limit cut these short (the turns before are neither sent nor summarised): the agent's
+    // turn first is dropped from the turns, not summarised alone on every reply.
+    const cut = [msg('out', 'ok'), msg('in', 'bench T11')];
+    expect(splitByBudget(cut, 100, { windowCut: true })).toEqual({ older: [], kept: cut });
+    // The whole conversation (a business's opening message first): summarised once, so the model knows it.
+    expect(texts(splitByBudget(cut, 100).older)).toEqual(['ok']);
+    // The budget cut something: the agent turn after the cut goes with it, limit or not.
+    const long = [msg('in', 'a'.repeat(400)), msg('out', 'b'.repeat(40)), msg('in', 'c'.repeat(40))];
+    expect(texts(splitByBudget(long, 40, { windowCut: true }).older)).toEqual(['a'.repeat(400), 'b'.repeat(40)]);
+  });
+
   it('leaves nothing older when everything fits, and does not count what the model never reads', () => {
     const recent = [msg('in', 'oi'), msg('out', '', { status: 'generating' }), msg('in', 'tudo bem?')];
     expect(splitByBudget(recent, 100)).toEqual({ older: [], kept: recent });

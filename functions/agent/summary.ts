@@ -28,8 +28,14 @@ const hidden = (m: RecentMessage) => m.status === 'generating' || m.status === '
  * Splits the messages the model would read into the newest that fit `budget` tokens and the older ones
  * beyond it. The customer's latest turn is always kept, whatever its size; an agent turn left first is
  * moved to the older ones, as the model's turns must start with the customer's.
+ *
+ * `windowCut`: the history query's limit (the profile's history length) cut the messages short, so the
+ * first of them is not where the conversation, or its summary, ends. When everything fits the budget,
+ * an agent turn left first there is then simply not sent (toTurns drops it): the turns the limit cut
+ * before it are not summarised either, and folding it alone into the summary would cost a model call
+ * on every reply of a long conversation and fill the summary with the agent's side only.
  */
-export function splitByBudget(recent: RecentMessage[], budget: number, options: { seesImages?: boolean } = {}) {
+export function splitByBudget(recent: RecentMessage[], budget: number, options: { seesImages?: boolean; windowCut?: boolean } = {}) {
   const lastIn = recent.findLastIndex((m) => m.direction === 'in' && !hidden(m));
   let start = recent.length;
   let used = 0;
@@ -41,7 +47,9 @@ export function splitByBudget(recent: RecentMessage[], budget: number, options: 
       start = i;
     } else break;
   }
-  while (start < recent.length && (recent[start]!.direction === 'out' || hidden(recent[start]!)) && start < lastIn) start++;
+  if (start > 0 || !options.windowCut) {
+    while (start < recent.length && (recent[start]!.direction === 'out' || hidden(recent[start]!)) && start < lastIn) start++;
+  }
   return { older: recent.slice(0, start), kept: recent.slice(start) };
 }
 
