@@ -43,10 +43,11 @@ export async function searchKnowledge(
   limit = 5,
   sessionId?: string,
 ): Promise<KnowledgeHit[]> {
+  const scope = sessionId ?? null;
+  // Known per isolate most of the time (presence.ts): a number without a knowledge base stops here.
+  if (!(await hasPassages(s.db, scope))) return [];
   const words = customerWords(query);
   if (words.length === 0) return [];
-  const scope = sessionId ?? null;
-  if (!(await hasPassages(s.db, scope))) return [];
   const vector = embeddingsEnabled(s.config) && (await hasVectors(s.db)) ? (await embedTexts(s.config, [query]))[0] : undefined;
   const result = await s.db.execute<{ document_id: string; title: string; text: string; score: number | string }>(
     vector ? fused(words, vector, limit, scope) : lexicalOnly(words, limit, scope),
