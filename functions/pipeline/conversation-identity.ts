@@ -46,11 +46,10 @@ export function conversationIdOf(ids: ContactIds): SQL<string> {
  * the upsert that follows finds the conversation under the LID.
  */
 export function mergeQueries(db: Db, ids: ContactIds) {
-  const maps = isLidJid(ids.chatJid) && ids.phone !== null;
   // Most events carry no mapping: two statements that match nothing, without the merge's SQL (4 KiB,
   // about a millisecond of CPU to build, on every message).
-  if (!maps) return [nothing(db), nothing(db)] as unknown as ReturnType<typeof mergingQueries>;
-  return mergingQueries(db, ids);
+  if (!isLidJid(ids.chatJid) || ids.phone === null) return [nothing(db), nothing(db)] as const;
+  return mergingQueries(db, { ...ids, phone: ids.phone });
 }
 
 /** An update that matches no row, returning what the merge's statements return. */
@@ -61,9 +60,10 @@ const nothing = (db: Db) =>
     .where(sql`false`)
     .returning({ id: conversations.id });
 
-function mergingQueries(db: Db, ids: ContactIds) {
+/** The merge itself, for an event that names both the customer's LID (`chatJid`) and their phone. */
+function mergingQueries(db: Db, ids: ContactIds & { phone: string }) {
   const lid = ids.chatJid;
-  const pn = phoneJid(ids.phone!);
+  const pn = phoneJid(ids.phone);
   const pair = and(eq(conversations.sessionId, ids.sessionId), sql`${conversations.contactJid} in (${lid}, ${pn})`);
   const keeper = sql<string>`(${db.select({ id: conversations.id }).from(conversations).where(pair).orderBy(asc(conversations.createdAt), asc(conversations.id)).limit(1)})`;
   const other = sql<string>`(${db.select({ id: conversations.id }).from(conversations).where(pair).orderBy(desc(conversations.createdAt), desc(conversations.id)).limit(1)})`;
